@@ -1,0 +1,29 @@
+//! Versioned schema migrations. Each one runs in a transaction on PostgreSQL
+//! and is recorded in `seaql_migrations`; a migration that has shipped is
+//! never edited, a change is a new migration.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_customers;
+mod m20261125_000002_catalogue;
+mod m20261125_000003_field;
+mod m20261125_000004_tickets;
+mod m20261125_000005_billing;
+mod m20261125_000006_platform;
+mod support;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_customers::Migration),
+            Box::new(m20261125_000002_catalogue::Migration),
+            Box::new(m20261125_000003_field::Migration),
+            Box::new(m20261125_000004_tickets::Migration),
+            Box::new(m20261125_000005_billing::Migration),
+            Box::new(m20261125_000006_platform::Migration),
+        ]
+    }
+}

@@ -1,0 +1,5 @@
+//! Invoicing arithmetic: exact money amounts and the Québec sales taxes applied to them.
+
+pub mod balances;
+pub mod money;
+pub mod taxes;

@@ -1,0 +1,205 @@
+//! What each command does: read the configuration, open the database, call
+//! the feature, print the outcome.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use sea_orm::DatabaseConnection;
+
+use super::{Cli, Command, ConfigAction, ImportSource};
+use crate::config::{Config, LogFormat};
+use crate::demo::{self, Scale};
+use crate::stats::Stats;
+use crate::{backup, db, integrity, legacy, web};
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    let serving = matches!(cli.command, Command::Serve { .. } | Command::Demo { .. });
+    init_logging(&config, serving);
+    match cli.command {
+        Command::Demo { scale, bind } => {
+            if let Some(bind) = bind {
+                config.bind = bind;
+            }
+            let db = db::open(&config.database).await?;
+            if Stats::count(&db).await?.customers == 0 {
+                println!("Loading {} demo data into {} …", scale_name(scale), config.database);
+                seed_database(&db, scale, demo::DEFAULT_SEED, today()).await?;
+            }
+            serve(config, db, true).await
+        }
+        Command::Serve { bind } => {
+            if let Some(bind) = bind {
+                config.bind = bind;
+            }
+            let db = db::open(&config.database).await?;
+            serve(config, db, false).await
+        }
+        Command::Migrate => {
+            let db = db::connect(&config.database).await?;
+            db::migrate(&db).await?;
+            println!("{} is up to date.", config.database);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config { action: ConfigAction::Check } => {
+            let (lines, problems) = config.report();
+            for line in lines {
+                println!("{line}");
+            }
+            for problem in &problems {
+                println!("problem: {problem}");
+            }
+            if problems.is_empty() {
+                println!("The configuration is complete.");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Stats { json } => {
+            let db = db::open(&config.database).await?;
+            let stats = Stats::count(&db).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                for (name, count) in stats.rows() {
+                    println!("{name:<14} {count:>9}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Seed { scale, legacy_csv, seed, as_of } => {
+            let as_of = as_of.unwrap_or_else(today);
+            match legacy_csv {
+                Some(dir) => {
+                    let started = Instant::now();
+                    let data = demo::generate(scale, seed, as_of);
+                    let files = legacy::export(&dir, &data).with_context(|| format!("writing {}", dir.display()))?;
+                    println!(
+                        "Wrote the legacy CSV export of {} demo data to {} ({} files) in {:.1} s.",
+                        scale_name(scale),
+                        dir.display(),
+                        files,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                None => {
+                    let db = db::open(&config.database).await?;
+                    seed_database(&db, scale, seed, as_of).await?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { source: ImportSource::Legacy { from } } => {
+            let db = db::open(&config.database).await?;
+            let started = Instant::now();
+            let report = legacy::import(&db, &from, true).await?;
+            for file in &report.files {
+                println!("{:<22} {:>8} rows imported, {:>5} rejected", file.name, file.imported, file.rejected.len());
+            }
+            for rejection in report.rejections() {
+                println!("rejected: {rejection}");
+            }
+            println!("Done in {:.1} s.", started.elapsed().as_secs_f64());
+            Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Check => {
+            let db = db::open(&config.database).await?;
+            let findings = integrity::audit(&db).await?;
+            let mut failed = 0;
+            for finding in &findings {
+                if finding.passed() {
+                    println!("ok    {}", finding.description);
+                } else {
+                    failed += 1;
+                    println!(
+                        "FAIL  {}: {} violations, e.g. {}",
+                        finding.description,
+                        finding.violations,
+                        finding.examples.join(", ")
+                    );
+                }
+            }
+            if failed == 0 {
+                println!("All {} checks passed.", findings.len());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("{failed} of {} checks failed.", findings.len());
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Backup { to } => {
+            let db = db::connect(&config.database).await?;
+            let bytes = backup::backup(&db, &to).await?;
+            println!("Backed up {} to {} ({:.1} MB).", config.database, to.display(), bytes as f64 / 1e6);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn seed_database(db: &DatabaseConnection, scale: Scale, seed: u64, as_of: NaiveDate) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let data = demo::generate(scale, seed, as_of);
+    let generated = started.elapsed();
+    demo::write_dataset(db, &data, true).await?;
+    let stats = Stats::count(db).await?;
+    println!(
+        "Seeded {} demo data in {:.1} s (generated in {:.1} s): {} customers, {} subscriptions, {} invoices, {} payments, {} tickets, {} technicians, {} devices.",
+        scale_name(scale),
+        started.elapsed().as_secs_f64(),
+        generated.as_secs_f64(),
+        stats.customers,
+        stats.subscriptions,
+        stats.invoices,
+        stats.payments,
+        stats.tickets,
+        stats.technicians,
+        stats.equipment
+    );
+    Ok(())
+}
+
+async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow::Result<ExitCode> {
+    config.ensure_secret_key()?;
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let address = listener.local_addr()?;
+    let url = format!("http://{address}/");
+    if demo {
+        println!();
+        println!("  Gigafibre is running: open {url}");
+        println!("  Demo data is in {}.", config.database);
+        println!("  Health: {url}healthz · readiness: {url}readyz · metrics: {url}metrics");
+        println!("  Press Ctrl-C to stop.");
+        println!();
+    }
+    tracing::info!(%address, database = %config.database, "serving");
+    let state = web::AppState { db, config: std::sync::Arc::new(config) };
+    web::serve(listener, state).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logging(config: &Config, serving: bool) {
+    let default = if serving { "info,sqlx=warn,tower_http=info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GIGAFIBRE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz::America::Toronto).date_naive()
+}
+
+fn scale_name(scale: Scale) -> &'static str {
+    match scale {
+        Scale::Small => "small",
+        Scale::Full => "full-scale",
+    }
+}

@@ -1,0 +1,116 @@
+//! The `gigafibre` command line: one binary for the server and every
+//! operator task.
+
+mod commands;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::demo::Scale;
+
+pub use commands::run;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gigafibre",
+    version,
+    about = "Gigafibre FSM: customers, billing, tickets and field work for a fibre-internet provider"
+)]
+pub struct Cli {
+    /// A TOML config file (default: ./gigafibre.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database if missing, load demo data if it is empty, and serve.
+    Demo {
+        /// How much demo data to load into an empty database.
+        #[arg(long, value_enum, default_value = "small")]
+        scale: Scale,
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<SocketAddr>,
+    },
+    /// Serve the ops app, the tech app, the portal and the API.
+    Serve {
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<SocketAddr>,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Inspect the configuration.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// How many customers, subscriptions, invoices, payments, tickets, technicians and devices.
+    Stats {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate demo data into an empty database, or as the legacy CSV export.
+    Seed {
+        #[arg(long, value_enum)]
+        scale: Scale,
+        /// Write the legacy system's CSV export into DIR instead of the database.
+        #[arg(long, value_name = "DIR")]
+        legacy_csv: Option<PathBuf>,
+        /// The random seed: the same seed and date give the same data.
+        #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
+        seed: u64,
+        /// The day the data is as of (default: today in Québec).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Import data from another system.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+    /// Audit the data's integrity; exits non-zero on any violation.
+    Check,
+    /// Copy a live SQLite database into FILE.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Show every setting, where it came from, and what is missing.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// The legacy system's CSV export (see docs/legacy-import.md).
+    Legacy {
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_typo_in_a_command_suggests_the_right_one() {
+        let error = Cli::try_parse_from(["gigafibre", "stat"]).unwrap_err().to_string();
+        assert!(error.contains("stats"), "{error}");
+    }
+}

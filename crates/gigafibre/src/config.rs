@@ -1,0 +1,383 @@
+//! Settings: defaults, then an optional TOML file, then `GIGAFIBRE_*` and
+//! `DATABASE_URL` from the environment. Secrets may also come from a file
+//! named by `*_FILE`; a missing secret key is generated once into the data
+//! directory.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use rand::RngExt;
+use serde::Deserialize;
+
+use crate::db::{DatabaseTarget, TargetError};
+
+/// Where a setting's value came from, shown by `config check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File,
+    Environment,
+    Generated,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::Default => "default",
+            Source::File => "config file",
+            Source::Environment => "environment",
+            Source::Generated => "generated",
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A value that must never reach a log: `Debug` and `Display` mask it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database: DatabaseTarget,
+    pub data_dir: PathBuf,
+    pub bind: SocketAddr,
+    /// The address people reach the server at; every link in a message is
+    /// built from it, never from a request's `Host` header.
+    pub public_url: url::Url,
+    pub environment: Environment,
+    pub log_format: LogFormat,
+    /// Signs tokens and links. Generated into the data directory when absent.
+    pub secret_key: Option<Secret>,
+    pub sources: BTreeMap<&'static str, Source>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    ReadFile { path: String, source: std::io::Error },
+    #[error("the config file {path} is not valid TOML: {message}")]
+    ParseFile { path: String, message: String },
+    #[error(transparent)]
+    Database(#[from] TargetError),
+    #[error("{name} '{value}' is not valid: {reason}")]
+    Invalid { name: &'static str, value: String, reason: String },
+    #[error("cannot read the secret file {path}: {source}")]
+    SecretFile { path: String, source: std::io::Error },
+    #[error("cannot write the generated secret key to {path}: {source}")]
+    WriteSecret { path: String, source: std::io::Error },
+}
+
+/// What the TOML file may hold; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    bind: Option<String>,
+    public_url: Option<String>,
+    environment: Option<Environment>,
+    log_format: Option<LogFormat>,
+    secret_key: Option<String>,
+}
+
+/// Reads one setting from the environment, then the file, then the default.
+struct Layers<'a> {
+    env: &'a dyn Fn(&str) -> Option<String>,
+    sources: BTreeMap<&'static str, Source>,
+}
+
+impl Layers<'_> {
+    fn pick(&mut self, name: &'static str, env_names: &[&str], file: Option<String>, default: &str) -> String {
+        for env_name in env_names {
+            if let Some(value) = (self.env)(env_name).filter(|v| !v.trim().is_empty()) {
+                self.sources.insert(name, Source::Environment);
+                return value;
+            }
+        }
+        if let Some(value) = file {
+            self.sources.insert(name, Source::File);
+            return value;
+        }
+        self.sources.insert(name, Source::Default);
+        default.to_owned()
+    }
+}
+
+impl Config {
+    /// Loads from the process environment and the optional file.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        Self::load_from(file, &|name| std::env::var(name).ok())
+    }
+
+    /// Loads with an injected environment (tests).
+    pub fn load_from(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let file_path = file
+            .map(Path::to_path_buf)
+            .or_else(|| env("GIGAFIBRE_CONFIG").map(PathBuf::from))
+            .or_else(|| Some(PathBuf::from("gigafibre.toml")).filter(|p| p.exists()));
+        let settings = match &file_path {
+            Some(path) => read_file(path)?,
+            None => FileSettings::default(),
+        };
+        let mut layers = Layers { env, sources: BTreeMap::new() };
+
+        let database_url = layers.pick(
+            "database_url",
+            &["DATABASE_URL", "GIGAFIBRE_DATABASE_URL"],
+            settings.database_url,
+            DatabaseTarget::DEFAULT_URL,
+        );
+        let database = DatabaseTarget::parse(&database_url)?;
+        let data_dir = PathBuf::from(layers.pick(
+            "data_dir",
+            &["GIGAFIBRE_DATA_DIR"],
+            settings.data_dir.map(|p| p.display().to_string()),
+            "./data",
+        ));
+        let bind_text = layers.pick("bind", &["GIGAFIBRE_BIND"], settings.bind, "127.0.0.1:8080");
+        let bind = parse_bind(&bind_text)?;
+        let public_default = format!("http://{bind}");
+        let public_text = layers.pick("public_url", &["GIGAFIBRE_PUBLIC_URL"], settings.public_url, &public_default);
+        let public_url = url::Url::parse(&public_text).map_err(|error| ConfigError::Invalid {
+            name: "GIGAFIBRE_PUBLIC_URL",
+            value: public_text.clone(),
+            reason: error.to_string(),
+        })?;
+        let environment_text = layers.pick(
+            "environment",
+            &["GIGAFIBRE_ENV"],
+            settings.environment.map(|e| format!("{e:?}").to_lowercase()),
+            "development",
+        );
+        let environment = match environment_text.trim().to_lowercase().as_str() {
+            "development" | "dev" => Environment::Development,
+            "production" | "prod" => Environment::Production,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    name: "GIGAFIBRE_ENV",
+                    value: environment_text,
+                    reason: "use development or production".into(),
+                });
+            }
+        };
+        let log_default = if environment == Environment::Production { "json" } else { "text" };
+        let log_text = layers.pick(
+            "log_format",
+            &["GIGAFIBRE_LOG_FORMAT"],
+            settings.log_format.map(|f| format!("{f:?}").to_lowercase()),
+            log_default,
+        );
+        let log_format = match log_text.trim().to_lowercase().as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    name: "GIGAFIBRE_LOG_FORMAT",
+                    value: log_text,
+                    reason: "use text or json".into(),
+                });
+            }
+        };
+        let secret_key = secret(&mut layers, "secret_key", "GIGAFIBRE_SECRET_KEY", settings.secret_key)?;
+
+        Ok(Config {
+            database,
+            data_dir,
+            bind,
+            public_url,
+            environment,
+            log_format,
+            secret_key,
+            sources: layers.sources,
+        })
+    }
+
+    /// The secret key, generated and stored in the data directory the first
+    /// time the server needs one.
+    pub fn ensure_secret_key(&mut self) -> Result<Secret, ConfigError> {
+        if let Some(secret) = &self.secret_key {
+            return Ok(secret.clone());
+        }
+        let path = self.data_dir.join("secret_key");
+        let key = match std::fs::read_to_string(&path) {
+            Ok(existing) if existing.trim().len() >= 32 => existing.trim().to_owned(),
+            _ => {
+                let bytes: [u8; 32] = rand::rng().random();
+                let key = hex::encode(bytes);
+                let write = |path: &Path| -> std::io::Result<()> {
+                    std::fs::create_dir_all(&self.data_dir)?;
+                    std::fs::write(path, &key)
+                };
+                write(&path).map_err(|source| ConfigError::WriteSecret { path: path.display().to_string(), source })?;
+                key
+            }
+        };
+        self.sources.insert("secret_key", Source::Generated);
+        let secret = Secret(key);
+        self.secret_key = Some(secret.clone());
+        Ok(secret)
+    }
+
+    /// Lines for `config check`: each setting, its value (secrets masked) and
+    /// where it came from, then what needs attention.
+    pub fn report(&self) -> (Vec<String>, Vec<String>) {
+        let source = |name: &str| self.sources.get(name).copied().unwrap_or(Source::Default);
+        let lines = vec![
+            format!("database_url  {}  ({})", self.database, source("database_url")),
+            format!("data_dir      {}  ({})", self.data_dir.display(), source("data_dir")),
+            format!("bind          {}  ({})", self.bind, source("bind")),
+            format!("public_url    {}  ({})", self.public_url, source("public_url")),
+            format!("environment   {:?}  ({})", self.environment, source("environment")).to_lowercase(),
+            format!("log_format    {:?}  ({})", self.log_format, source("log_format")).to_lowercase(),
+            match &self.secret_key {
+                Some(_) => format!("secret_key    ***  ({})", source("secret_key")),
+                None => "secret_key    not set: generated into the data directory on first start".to_owned(),
+            },
+            "outbound      sandbox: e-mail and SMS are kept in the outbox, nothing leaves the machine".to_owned(),
+        ];
+        let mut problems = Vec::new();
+        if self.environment == Environment::Production {
+            if self.public_url.scheme() != "https" {
+                problems.push("public_url must use https in production (GIGAFIBRE_PUBLIC_URL)".to_owned());
+            }
+            if self.secret_key.is_none() {
+                problems.push(
+                    "secret_key should be set in production so that every instance shares it (GIGAFIBRE_SECRET_KEY or GIGAFIBRE_SECRET_KEY_FILE)"
+                        .to_owned(),
+                );
+            }
+        }
+        (lines, problems)
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileSettings, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| ConfigError::ReadFile { path: path.display().to_string(), source })?;
+    toml::from_str(&text).map_err(|error| ConfigError::ParseFile {
+        path: path.display().to_string(),
+        message: error.message().to_owned(),
+    })
+}
+
+fn parse_bind(text: &str) -> Result<SocketAddr, ConfigError> {
+    text.trim().parse().map_err(|_| ConfigError::Invalid {
+        name: "GIGAFIBRE_BIND",
+        value: text.to_owned(),
+        reason: "use an address and port such as 127.0.0.1:8080".into(),
+    })
+}
+
+/// A secret from `NAME`, the file named by `NAME_FILE`, or the config file.
+fn secret(
+    layers: &mut Layers<'_>,
+    name: &'static str,
+    env_name: &str,
+    file_value: Option<String>,
+) -> Result<Option<Secret>, ConfigError> {
+    if let Some(value) = (layers.env)(env_name).filter(|v| !v.trim().is_empty()) {
+        layers.sources.insert(name, Source::Environment);
+        return Ok(Some(Secret(value.trim().to_owned())));
+    }
+    if let Some(path) = (layers.env)(&format!("{env_name}_FILE")).filter(|v| !v.trim().is_empty()) {
+        let value = std::fs::read_to_string(&path).map_err(|source| ConfigError::SecretFile { path, source })?;
+        layers.sources.insert(name, Source::Environment);
+        return Ok(Some(Secret(value.trim().to_owned())));
+    }
+    Ok(file_value.map(|value| {
+        layers.sources.insert(name, Source::File);
+        Secret(value)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned())
+    }
+
+    #[test]
+    fn defaults_to_the_embedded_database_on_localhost() {
+        let config = Config::load_from(None, &env(&[])).unwrap();
+        assert_eq!(config.database, DatabaseTarget::SqliteFile("./data/gigafibre.db".into()));
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(config.environment, Environment::Development);
+    }
+
+    #[test]
+    fn environment_wins_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("gigafibre.toml");
+        std::fs::write(&file, "bind = \"127.0.0.1:9000\"\ndatabase_url = \"sqlite:/tmp/from-file.db\"\n").unwrap();
+        let config = Config::load_from(Some(&file), &env(&[("GIGAFIBRE_BIND", "0.0.0.0:7000")])).unwrap();
+        assert_eq!(config.bind.to_string(), "0.0.0.0:7000");
+        assert_eq!(config.sources["bind"], Source::Environment);
+        assert_eq!(config.database, DatabaseTarget::SqliteFile("/tmp/from-file.db".into()));
+        assert_eq!(config.sources["database_url"], Source::File);
+    }
+
+    #[test]
+    fn a_typo_in_the_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("gigafibre.toml");
+        std::fs::write(&file, "bnid = \"127.0.0.1:9000\"\n").unwrap();
+        let error = Config::load_from(Some(&file), &env(&[])).unwrap_err().to_string();
+        assert!(error.contains("bnid"), "{error}");
+    }
+
+    #[test]
+    fn secrets_never_show() {
+        let config = Config::load_from(None, &env(&[("GIGAFIBRE_SECRET_KEY", "s3cr3t-value")])).unwrap();
+        assert!(!format!("{config:?}").contains("s3cr3t"));
+        let (lines, _) = config.report();
+        assert!(!lines.join("\n").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn production_over_plain_http_is_flagged() {
+        let config = Config::load_from(None, &env(&[("GIGAFIBRE_ENV", "production")])).unwrap();
+        let (_, problems) = config.report();
+        assert!(problems.iter().any(|p| p.contains("https")));
+    }
+
+    #[test]
+    fn a_generated_key_is_kept_for_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir: &'static str = Box::leak(dir.path().display().to_string().into_boxed_str());
+        let pairs: &'static [(&str, &str)] = Box::leak(Box::new([("GIGAFIBRE_DATA_DIR", data_dir)]));
+        let first = Config::load_from(None, &env(pairs)).unwrap().ensure_secret_key().unwrap();
+        let second = Config::load_from(None, &env(pairs)).unwrap().ensure_secret_key().unwrap();
+        assert_eq!(first, second);
+        assert!(first.expose().len() >= 32);
+    }
+}

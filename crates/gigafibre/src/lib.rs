@@ -1,0 +1,20 @@
+//! Gigafibre FSM: one system that runs a fibre-internet provider.
+//!
+//! The code is laid out by feature: each folder holds one capability's
+//! rules, queries, handlers and templates.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod backup;
+pub mod billing;
+pub mod cli;
+pub mod config;
+pub mod contact;
+pub mod db;
+pub mod demo;
+pub mod equipment;
+pub mod i18n;
+pub mod integrity;
+pub mod legacy;
+pub mod stats;
+pub mod web;

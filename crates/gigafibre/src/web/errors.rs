@@ -1,0 +1,93 @@
+//! Error pages. A person never sees a cause or a stack trace: a 500 shows an
+//! id they can quote to support, and the log holds the cause under that id.
+
+use std::any::Any;
+
+use askama::Template;
+use axum::extract::OriginalUri;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use rand::RngExt;
+
+use super::RequestLang;
+use crate::i18n::{Lang, Messages};
+
+#[derive(Template)]
+#[template(path = "web/templates/error.html")]
+struct ErrorPage {
+    m: Messages,
+    current_path: String,
+    title_key: &'static str,
+    body_key: &'static str,
+    error_id: Option<String>,
+}
+
+/// An error a page handler returns; it renders itself in the reader's language.
+#[derive(Debug)]
+pub struct PageError {
+    status: StatusCode,
+    lang: Lang,
+    error_id: Option<String>,
+}
+
+/// A short id to tie what a person reports to a line in the log.
+pub fn error_id() -> String {
+    format!("{:08x}", rand::rng().random::<u32>())
+}
+
+impl PageError {
+    pub fn internal(lang: Lang, cause: impl std::fmt::Display) -> PageError {
+        let id = error_id();
+        tracing::error!(error_id = %id, %cause, "request failed");
+        PageError { status: StatusCode::INTERNAL_SERVER_ERROR, lang, error_id: Some(id) }
+    }
+
+    /// The database failed: unreachable gives a 503 that says to retry.
+    pub fn database(lang: Lang, cause: sea_orm::DbErr) -> PageError {
+        let unreachable = matches!(cause, sea_orm::DbErr::Conn(_) | sea_orm::DbErr::ConnectionAcquire(_));
+        let mut error = PageError::internal(lang, cause);
+        if unreachable {
+            error.status = StatusCode::SERVICE_UNAVAILABLE;
+        }
+        error
+    }
+
+    pub fn not_found(lang: Lang) -> PageError {
+        PageError { status: StatusCode::NOT_FOUND, lang, error_id: None }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (title_key, body_key) = match self.status {
+            StatusCode::NOT_FOUND => ("error.not_found.title", "error.not_found.body"),
+            StatusCode::SERVICE_UNAVAILABLE => ("error.unavailable.title", "error.unavailable.body"),
+            _ => ("error.internal.title", "error.internal.body"),
+        };
+        let page = ErrorPage {
+            m: Messages::new(self.lang),
+            current_path: "/".to_owned(),
+            title_key,
+            body_key,
+            error_id: self.error_id.filter(|_| self.status == StatusCode::INTERNAL_SERVER_ERROR),
+        };
+        match page.render() {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(_) => self.status.into_response(),
+        }
+    }
+}
+
+pub async fn not_found(RequestLang(lang): RequestLang, OriginalUri(_uri): OriginalUri) -> PageError {
+    PageError::not_found(lang)
+}
+
+/// A handler that panicked: log it under an id, show the generic page.
+pub fn panic_page(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    PageError::internal(Lang::default(), detail).into_response()
+}
