@@ -95,7 +95,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { source: ImportSource::Legacy { from } } => {
             let db = db::open(&config.database).await?;
             let started = Instant::now();
-            let report = legacy::import(&db, &from, true).await?;
+            let report = legacy::import(&db, &from).await?;
             for file in &report.files {
                 println!("{:<22} {:>8} rows imported, {:>5} rejected", file.name, file.imported, file.rejected.len());
             }

@@ -15,18 +15,26 @@ pub struct BulkWriter<'a, C> {
     table: &'static str,
     columns: &'a [&'static str],
     upsert_key: Option<&'a [&'static str]>,
+    keep_on_conflict: &'a [&'static str],
     progress: ProgressBar,
 }
 
 impl<'a, C: ConnectionTrait> BulkWriter<'a, C> {
     pub fn new(conn: &'a C, table: &'static str, columns: &'a [&'static str]) -> Self {
-        BulkWriter { conn, table, columns, upsert_key: None, progress: ProgressBar::hidden() }
+        BulkWriter { conn, table, columns, upsert_key: None, keep_on_conflict: &[], progress: ProgressBar::hidden() }
     }
 
     /// On a row whose `key` columns match an existing row, update every other
     /// column instead of failing: re-running an import never duplicates.
     pub fn upsert_on(mut self, key: &'a [&'static str]) -> Self {
         self.upsert_key = Some(key);
+        self
+    }
+
+    /// Columns written on insert but left as they are when the row exists
+    /// (what people edit here and an import must not undo).
+    pub fn keep_on_conflict(mut self, columns: &'a [&'static str]) -> Self {
+        self.keep_on_conflict = columns;
         self
     }
 
@@ -106,7 +114,7 @@ impl<'a, C: ConnectionTrait> BulkWriter<'a, C> {
             let updates: Vec<String> = self
                 .columns
                 .iter()
-                .filter(|column| !key.contains(column))
+                .filter(|column| !key.contains(column) && !self.keep_on_conflict.contains(column))
                 .map(|column| format!("{0} = excluded.{0}", quote(column)))
                 .collect();
             if updates.is_empty() {

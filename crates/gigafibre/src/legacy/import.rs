@@ -74,23 +74,23 @@ pub enum ImportError {
 }
 
 /// Imports every file of the export found in `dir`, in dependency order.
-pub async fn import(db: &DatabaseConnection, dir: &Path, _show_progress: bool) -> Result<ImportReport, ImportError> {
+pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<ImportReport, ImportError> {
     if !dir.is_dir() {
         return Err(ImportError::NoFolder(dir.display().to_string()));
     }
     let mut report = ImportReport::default();
-    let plans = import_file(db, dir, &mut report, None, plan_models).await?;
-    let customers_ok = import_customers(db, dir, &mut report, plans).await?;
+    import_file(db, dir, &mut report, plan_models).await?;
+    let customers_ok = import_customers(db, dir, &mut report).await?;
     let subscriptions_ok = match customers_ok {
-        true => import_file(db, dir, &mut report, None, subscription_models).await?,
+        true => import_file(db, dir, &mut report, subscription_models).await?,
         false => skip::<SubscriptionRow>(&mut report, CustomerRow::FILE),
     };
     let invoices_ok = match customers_ok {
-        true => import_file(db, dir, &mut report, None, invoice_models).await?,
+        true => import_file(db, dir, &mut report, invoice_models).await?,
         false => skip::<InvoiceRow>(&mut report, CustomerRow::FILE),
     };
     match invoices_ok && subscriptions_ok {
-        true => import_file(db, dir, &mut report, None, line_models).await?,
+        true => import_file(db, dir, &mut report, line_models).await?,
         false => skip::<InvoiceLineRow>(&mut report, InvoiceRow::FILE),
     };
     match invoices_ok {
@@ -98,7 +98,7 @@ pub async fn import(db: &DatabaseConnection, dir: &Path, _show_progress: bool) -
         false => skip::<PaymentRow>(&mut report, InvoiceRow::FILE),
     };
     match customers_ok {
-        true => import_file(db, dir, &mut report, None, ticket_models).await?,
+        true => import_file(db, dir, &mut report, ticket_models).await?,
         false => skip::<TicketRow>(&mut report, CustomerRow::FILE),
     };
     let txn = db.begin().await?;
@@ -120,13 +120,17 @@ fn skip<R: LegacyFile>(report: &mut ImportReport, because: &'static str) -> bool
     false
 }
 
-/// Reads a file's rows with their line numbers; a missing file or column
-/// rejects the whole file.
-fn read<R: LegacyFile>(dir: &Path) -> Result<Vec<(u64, R)>, Vec<Rejection>> {
+/// A file's rows with their line numbers, and the rows that could not be read.
+type FileRows<R> = (Vec<(u64, R)>, Vec<Rejection>);
+
+/// Reads a file's rows with their line numbers, and the rows that could not
+/// be read. A missing file or column rejects the whole file.
+fn read<R: LegacyFile>(dir: &Path) -> Result<FileRows<R>, Vec<Rejection>> {
     let whole = |reason: String| vec![Rejection { file: R::FILE, line: 0, reason }];
     let path = dir.join(R::FILE);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::Headers)
+        .flexible(true)
         .from_path(&path)
         .map_err(|e| whole(format!("cannot read {}: {e}", path.display())))?;
     let headers = reader.headers().map_err(|e| whole(format!("cannot read the header line: {e}")))?.clone();
@@ -137,21 +141,22 @@ fn read<R: LegacyFile>(dir: &Path) -> Result<Vec<(u64, R)>, Vec<Rejection>> {
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
     for record in reader.records() {
-        match record {
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
-                match record.deserialize::<R>(Some(&headers)) {
-                    Ok(row) => rows.push((line, row)),
-                    Err(e) => rejected.push(Rejection { file: R::FILE, line, reason: format!("malformed row: {e}") }),
-                }
+        let outcome = record.map_err(|e| (e.position().map_or(0, |p| p.line()), e.to_string())).and_then(|record| {
+            let line = record.position().map_or(0, |p| p.line());
+            if record.len() != headers.len() {
+                let reason = format!("has {} fields where the header has {}", record.len(), headers.len());
+                return Err((line, reason));
             }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                rejected.push(Rejection { file: R::FILE, line, reason: format!("malformed row: {e}") });
+            record.deserialize::<R>(Some(&headers)).map(|row| (line, row)).map_err(|e| (line, e.to_string()))
+        });
+        match outcome {
+            Ok(row) => rows.push(row),
+            Err((line, error)) => {
+                rejected.push(Rejection { file: R::FILE, line, reason: format!("malformed row: {error}") })
             }
         }
     }
-    if rejected.is_empty() { Ok(rows) } else { Err(rejected) }
+    Ok((rows, rejected))
 }
 
 /// The ids already in the database, by legacy id (or plan code).
@@ -227,19 +232,19 @@ async fn import_file<R, M>(
     db: &DatabaseConnection,
     dir: &Path,
     report: &mut ImportReport,
-    _key: Option<&'static [&'static str]>,
     convert: Convert<R, M>,
 ) -> Result<bool, DbErr>
 where
     R: LegacyFile,
     M: ModelTrait + Keyed,
 {
-    let rows = match read::<R>(dir) {
-        Ok(rows) => rows,
+    let (rows, unreadable) = match read::<R>(dir) {
+        Ok(read) => read,
         Err(rejected) => return Ok(reject(report, R::FILE, rejected)),
     };
     let known = Known::load(db).await?;
     let (models, rejected) = convert(&known, &rows);
+    let rejected = merge(unreadable, rejected);
     if !rejected.is_empty() {
         return Ok(reject(report, R::FILE, rejected));
     }
@@ -248,6 +253,13 @@ where
     txn.commit().await?;
     report.files.push(FileReport { name: R::FILE, imported, rejected: Vec::new() });
     Ok(true)
+}
+
+/// All of a file's rejections in line order.
+fn merge(mut unreadable: Vec<Rejection>, rejected: Vec<Rejection>) -> Vec<Rejection> {
+    unreadable.extend(rejected);
+    unreadable.sort_by_key(|r| r.line);
+    unreadable
 }
 
 fn reject(report: &mut ImportReport, name: &'static str, rejected: Vec<Rejection>) -> bool {
@@ -291,16 +303,15 @@ impl Keyed for ticket::Model {
     const KEEP: &'static [&'static str] = &["description", "assigned_staff_id"];
 }
 
-/// Inserts or updates models on their key; the `id` and kept columns are
-/// left to the database.
+/// Inserts or updates models on their key; the `id` is left to the database
+/// and the kept columns to what people changed since.
 async fn upsert<M: ModelTrait + Keyed>(txn: &DatabaseTransaction, models: &[M]) -> Result<u64, DbErr> {
     let table = <M::Entity as Default>::default().table_name();
-    let columns: Vec<<M::Entity as EntityTrait>::Column> = <M::Entity as EntityTrait>::Column::iter()
-        .filter(|c| c.as_str() != "id" && !M::KEEP.contains(&c.as_str()))
-        .collect();
+    let columns: Vec<<M::Entity as EntityTrait>::Column> =
+        <M::Entity as EntityTrait>::Column::iter().filter(|c| c.as_str() != "id").collect();
     let names: Vec<&'static str> = columns.iter().map(|c| c.as_str()).collect();
     let rows = models.iter().map(|m| columns.iter().map(|c| m.get(*c)).collect::<Vec<Value>>());
-    BulkWriter::new(txn, table, &names).upsert_on(M::KEY).write(rows).await
+    BulkWriter::new(txn, table, &names).upsert_on(M::KEY).keep_on_conflict(M::KEEP).write(rows).await
 }
 
 /// Runs `convert` on each row, keeping the models and the rejections apart,
@@ -358,18 +369,13 @@ fn plan_models(_: &Known, rows: &[(u64, PlanRow)]) -> (Vec<plan::Model>, Vec<Rej
     )
 }
 
-async fn import_customers(
-    db: &DatabaseConnection,
-    dir: &Path,
-    report: &mut ImportReport,
-    plans_ok: bool,
-) -> Result<bool, DbErr> {
-    let _ = plans_ok;
-    let rows = match read::<CustomerRow>(dir) {
-        Ok(rows) => rows,
+async fn import_customers(db: &DatabaseConnection, dir: &Path, report: &mut ImportReport) -> Result<bool, DbErr> {
+    let (rows, unreadable) = match read::<CustomerRow>(dir) {
+        Ok(read) => read,
         Err(rejected) => return Ok(reject(report, CustomerRow::FILE, rejected)),
     };
     let (customers, rejected) = convert_rows(&rows, |r| r.customer_id.trim().to_owned(), customer_model);
+    let rejected = merge(unreadable, rejected);
     if !rejected.is_empty() {
         return Ok(reject(report, CustomerRow::FILE, rejected));
     }
@@ -567,8 +573,8 @@ fn line_models(known: &Known, rows: &[(u64, InvoiceLineRow)]) -> (Vec<invoice_li
 
 /// Payments, and their allocation to the invoice each one paid.
 async fn import_payments(db: &DatabaseConnection, dir: &Path, report: &mut ImportReport) -> Result<bool, DbErr> {
-    let rows = match read::<PaymentRow>(dir) {
-        Ok(rows) => rows,
+    let (rows, unreadable) = match read::<PaymentRow>(dir) {
+        Ok(read) => read,
         Err(rejected) => return Ok(reject(report, PaymentRow::FILE, rejected)),
     };
     let known = Known::load(db).await?;
@@ -584,11 +590,10 @@ async fn import_payments(db: &DatabaseConnection, dir: &Path, report: &mut Impor
                 return Err(format!("amount {amount} is not positive"));
             }
             if let Some(invoice) = parse::optional(&r.invoice_id) {
-                let (invoice_id, invoice_customer) = known.invoice(&invoice)?;
+                let (_, invoice_customer) = known.invoice(&invoice)?;
                 if invoice_customer != customer_id {
                     return Err(format!("invoice_id '{invoice}' belongs to another customer"));
                 }
-                let _ = (legacy.clone(), invoice_id);
             }
             let received_at = parse::local_time("received_at", &r.received_at)?;
             Ok(payment::Model {
@@ -603,6 +608,7 @@ async fn import_payments(db: &DatabaseConnection, dir: &Path, report: &mut Impor
             })
         },
     );
+    let rejected = merge(unreadable, rejected);
     if !rejected.is_empty() {
         return Ok(reject(report, PaymentRow::FILE, rejected));
     }

@@ -1,0 +1,10 @@
+//! Integration tests: one binary, each test on a fresh database of its own
+//! (SQLite by default, PostgreSQL when `TEST_DATABASE_URL` names one).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli;
+mod import;
+mod integrity;
+mod support;
+mod web;
