@@ -93,8 +93,8 @@ impl Money {
         let sign = if self.is_negative() { "-" } else { "" };
         let (whole, fraction) = self.split_magnitude();
         match lang {
-            Lang::Fr => format!("{sign}{},{fraction:02}\u{a0}$", group_thousands(whole, '\u{a0}')),
-            Lang::En => format!("{sign}${}.{fraction:02}", group_thousands(whole, ',')),
+            Lang::Fr => format!("{sign}{},{fraction:02}\u{a0}$", crate::i18n::group_thousands(whole, '\u{a0}')),
+            Lang::En => format!("{sign}${}.{fraction:02}", crate::i18n::group_thousands(whole, ',')),
         }
     }
 
@@ -172,18 +172,6 @@ fn ungroup(integer: &str) -> Option<String> {
 /// The value of a run of ASCII digits, or `None` once it outgrows `i128`.
 fn digits_value(digits: &str) -> Option<i128> {
     digits.bytes().try_fold(0_i128, |acc, b| acc.checked_mul(10)?.checked_add(i128::from(b - b'0')))
-}
-
-fn group_thousands(whole: u64, separator: char) -> String {
-    let digits = whole.to_string();
-    let mut out = String::with_capacity(digits.len() * 2);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(separator);
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl Add for Money {

@@ -183,7 +183,7 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
 }
 
 fn init_logging(config: &Config, serving: bool) {
-    let default = if serving { "info,sqlx=warn,tower_http=info" } else { "warn" };
+    let default = if serving { "info,sqlx=warn,sea_orm_migration=warn,tower_http=info" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("GIGAFIBRE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);

@@ -34,9 +34,11 @@ impl Lang {
 
 mod catalogue;
 mod negotiate;
+mod numbers;
 
 pub use catalogue::text;
 pub use negotiate::from_accept_language;
+pub use numbers::{format_count, group_thousands};
 
 /// What a template needs to speak the reader's language.
 #[derive(Clone, Copy, Debug)]
@@ -52,6 +54,11 @@ impl Messages {
     /// The message for `key`.
     pub fn t<'a>(&self, key: &'a str) -> &'a str {
         text(self.lang, key)
+    }
+
+    /// A count with thousands grouped the reader's way.
+    pub fn count(&self, count: &u64) -> String {
+        format_count(self.lang, *count)
     }
 
     /// The other language, for the switch in the top bar.
