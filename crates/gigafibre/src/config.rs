@@ -233,7 +233,8 @@ impl Config {
                 let key = hex::encode(bytes);
                 let write = |path: &Path| -> std::io::Result<()> {
                     std::fs::create_dir_all(&self.data_dir)?;
-                    std::fs::write(path, &key)
+                    std::fs::write(path, &key)?;
+                    restrict_to_owner(path)
                 };
                 write(&path).map_err(|source| ConfigError::WriteSecret { path: path.display().to_string(), source })?;
                 key
@@ -276,6 +277,18 @@ impl Config {
         }
         (lines, problems)
     }
+}
+
+/// Only the account that runs the server may read a secret.
+#[cfg(unix)]
+fn restrict_to_owner(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_path: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 fn read_file(path: &Path) -> Result<FileSettings, ConfigError> {
@@ -379,5 +392,11 @@ mod tests {
         let second = Config::load_from(None, &env(pairs)).unwrap().ensure_secret_key().unwrap();
         assert_eq!(first, second);
         assert!(first.expose().len() >= 32);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("secret_key")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "only the owner reads the key");
+        }
     }
 }

@@ -8,11 +8,11 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
-use super::{Cli, Command, ConfigAction, ImportSource};
+use super::{BenchScenario, Cli, Command, ConfigAction, ImportSource};
 use crate::config::{Config, LogFormat};
 use crate::demo::{self, Scale};
 use crate::stats::Stats;
-use crate::{backup, db, integrity, legacy, web};
+use crate::{backup, bench, db, integrity, legacy, web};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut config = Config::load(cli.config.as_deref())?;
@@ -95,7 +95,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { source: ImportSource::Legacy { from } } => {
             let db = db::open(&config.database).await?;
             let started = Instant::now();
-            let report = legacy::import(&db, &from).await?;
+            let progress = indicatif::ProgressBar::new_spinner();
+            progress.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg:>20} {human_pos} rows ({per_sec})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            progress.enable_steady_tick(std::time::Duration::from_millis(200));
+            let report = legacy::import(&db, &from, &progress).await?;
+            progress.finish_and_clear();
             for file in &report.files {
                 println!("{:<22} {:>8} rows imported, {:>5} rejected", file.name, file.imported, file.rejected.len());
             }
@@ -129,6 +136,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{failed} of {} checks failed.", findings.len());
                 Ok(ExitCode::FAILURE)
             }
+        }
+        Command::Bench { scenario: BenchScenario::Seed { scale, json } } => {
+            let figures = bench::seed(scale, demo::DEFAULT_SEED, today()).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&figures)?);
+            } else {
+                println!("rows written        {:>10}", figures.rows);
+                println!("generate            {:>9.2} s", figures.generate_seconds);
+                println!("bare-bones rusqlite {:>9.2} s", figures.bare_bones_seconds);
+                println!("gigafibre seed      {:>9.2} s", figures.gigafibre_seconds);
+                println!("ratio               {:>9.2} ×", figures.ratio);
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Backup { to } => {
             let db = db::connect(&config.database).await?;

@@ -76,6 +76,11 @@ pub enum Command {
     },
     /// Audit the data's integrity; exits non-zero on any violation.
     Check,
+    /// Measure a scenario beside a bare-bones program doing the same work.
+    Bench {
+        #[command(subcommand)]
+        scenario: BenchScenario,
+    },
     /// Copy a live SQLite database into FILE.
     Backup {
         #[arg(long, value_name = "FILE")]
@@ -87,6 +92,18 @@ pub enum Command {
 pub enum ConfigAction {
     /// Show every setting, where it came from, and what is missing.
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchScenario {
+    /// Write the demo data into SQLite: our seed writer against plain rusqlite.
+    Seed {
+        #[arg(long, value_enum, default_value = "full")]
+        scale: Scale,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -18,7 +18,7 @@ use gigafibre_db::entities::{
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-pub use write::{SeedError, write_dataset};
+pub use write::{SeedError, TableRows, write_dataset};
 
 /// How much demo data to make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

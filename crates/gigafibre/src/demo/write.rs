@@ -2,8 +2,8 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbErr, EntityName, EntityTrait, IdenStatic, Iterable, ModelTrait,
-    PaginatorTrait, TransactionTrait,
+    DatabaseConnection, DbErr, EntityName, EntityTrait, IdenStatic, Iterable, ModelTrait, PaginatorTrait,
+    TransactionTrait, Value,
 };
 
 use super::Dataset;
@@ -25,7 +25,12 @@ pub async fn write_dataset(db: &DatabaseConnection, data: &Dataset, show_progres
     if existing > 0 {
         return Err(SeedError::NotEmpty(existing));
     }
-    let progress = if show_progress { ProgressBar::new(row_count(data)) } else { ProgressBar::hidden() };
+    let tables = data.tables();
+    let progress = if show_progress {
+        ProgressBar::new(tables.iter().map(|t| t.rows.len() as u64).sum())
+    } else {
+        ProgressBar::hidden()
+    };
     progress.set_style(
         ProgressStyle::with_template("{msg:>22} [{bar:30}] {human_pos}/{human_len} rows ({eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -33,26 +38,10 @@ pub async fn write_dataset(db: &DatabaseConnection, data: &Dataset, show_progres
     );
 
     let txn = db.begin().await?;
-    insert(&txn, &progress, &data.plans).await?;
-    insert(&txn, &progress, &data.skills).await?;
-    insert(&txn, &progress, &data.staff).await?;
-    insert(&txn, &progress, &data.technicians).await?;
-    insert(&txn, &progress, &data.technician_skills).await?;
-    insert(&txn, &progress, &data.customers).await?;
-    insert(&txn, &progress, &data.contacts).await?;
-    insert(&txn, &progress, &data.locations).await?;
-    insert(&txn, &progress, &data.subscriptions).await?;
-    insert(&txn, &progress, &data.equipment).await?;
-    insert(&txn, &progress, &data.movements).await?;
-    insert(&txn, &progress, &data.invoices).await?;
-    insert(&txn, &progress, &data.lines).await?;
-    insert(&txn, &progress, &data.payments).await?;
-    insert(&txn, &progress, &data.allocations).await?;
-    insert(&txn, &progress, &data.credit_notes).await?;
-    insert(&txn, &progress, &data.tickets).await?;
-    insert(&txn, &progress, &data.ticket_messages).await?;
-    insert(&txn, &progress, &data.jobs).await?;
-    insert(&txn, &progress, &data.job_skills).await?;
+    for table in tables {
+        progress.set_message(table.name);
+        BulkWriter::new(&txn, table.name, &table.columns).progress(progress.clone()).write(table.rows).await?;
+    }
     reset_id_sequences(&txn, SEQUENCED_TABLES).await?;
     progress.set_message("committing");
     txn.commit().await?;
@@ -82,43 +71,48 @@ const SEQUENCED_TABLES: &[&str] = &[
     "dispatch_jobs",
 ];
 
-/// Inserts models of one entity with every column, ids included.
-pub async fn insert<M, C>(conn: &C, progress: &ProgressBar, models: &[M]) -> Result<u64, DbErr>
-where
-    M: ModelTrait,
-    C: ConnectionTrait,
-{
-    let entity = <M::Entity as Default>::default();
-    let table = entity.table_name();
-    progress.set_message(table);
-    let columns: Vec<&'static str> = <M::Entity as EntityTrait>::Column::iter().map(|c| c.as_str()).collect();
-    let rows = models.iter().map(|model| <M::Entity as EntityTrait>::Column::iter().map(|c| model.get(c)).collect());
-    BulkWriter::new(conn, table, &columns).progress(progress.clone()).write(rows).await
+/// One table's rows, every column included, ready for a bulk insert.
+pub struct TableRows {
+    pub name: &'static str,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Value>>,
 }
 
-fn row_count(data: &Dataset) -> u64 {
-    [
-        data.plans.len(),
-        data.skills.len(),
-        data.staff.len(),
-        data.technicians.len(),
-        data.technician_skills.len(),
-        data.customers.len(),
-        data.contacts.len(),
-        data.locations.len(),
-        data.subscriptions.len(),
-        data.equipment.len(),
-        data.movements.len(),
-        data.invoices.len(),
-        data.lines.len(),
-        data.payments.len(),
-        data.allocations.len(),
-        data.credit_notes.len(),
-        data.tickets.len(),
-        data.ticket_messages.len(),
-        data.jobs.len(),
-        data.job_skills.len(),
-    ]
-    .iter()
-    .sum::<usize>() as u64
+impl TableRows {
+    fn of<M: ModelTrait>(models: &[M]) -> TableRows {
+        let columns: Vec<<M::Entity as EntityTrait>::Column> = <M::Entity as EntityTrait>::Column::iter().collect();
+        TableRows {
+            name: <M::Entity as Default>::default().table_name(),
+            columns: columns.iter().map(|c| c.as_str()).collect(),
+            rows: models.iter().map(|model| columns.iter().map(|c| model.get(*c)).collect()).collect(),
+        }
+    }
+}
+
+impl Dataset {
+    /// Every table, parents before children, as rows of values.
+    pub fn tables(&self) -> Vec<TableRows> {
+        vec![
+            TableRows::of(&self.plans),
+            TableRows::of(&self.skills),
+            TableRows::of(&self.staff),
+            TableRows::of(&self.technicians),
+            TableRows::of(&self.technician_skills),
+            TableRows::of(&self.customers),
+            TableRows::of(&self.contacts),
+            TableRows::of(&self.locations),
+            TableRows::of(&self.subscriptions),
+            TableRows::of(&self.equipment),
+            TableRows::of(&self.movements),
+            TableRows::of(&self.invoices),
+            TableRows::of(&self.lines),
+            TableRows::of(&self.payments),
+            TableRows::of(&self.allocations),
+            TableRows::of(&self.credit_notes),
+            TableRows::of(&self.tickets),
+            TableRows::of(&self.ticket_messages),
+            TableRows::of(&self.jobs),
+            TableRows::of(&self.job_skills),
+        ]
+    }
 }

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+use indicatif::ProgressBar;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityName, EntityTrait, IdenStatic, Iterable,
     ModelTrait, Statement, TransactionTrait, Value,
@@ -50,9 +51,11 @@ pub struct FileReport {
     pub rejected: Vec<Rejection>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ImportReport {
     pub files: Vec<FileReport>,
+    /// Advanced by every row written.
+    progress: ProgressBar,
 }
 
 impl ImportReport {
@@ -74,11 +77,11 @@ pub enum ImportError {
 }
 
 /// Imports every file of the export found in `dir`, in dependency order.
-pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<ImportReport, ImportError> {
+pub async fn import(db: &DatabaseConnection, dir: &Path, progress: &ProgressBar) -> Result<ImportReport, ImportError> {
     if !dir.is_dir() {
         return Err(ImportError::NoFolder(dir.display().to_string()));
     }
-    let mut report = ImportReport::default();
+    let mut report = ImportReport { files: Vec::new(), progress: progress.clone() };
     import_file(db, dir, &mut report, plan_models).await?;
     let customers_ok = import_customers(db, dir, &mut report).await?;
     let subscriptions_ok = match customers_ok {
@@ -249,7 +252,7 @@ where
         return Ok(reject(report, R::FILE, rejected));
     }
     let txn = db.begin().await?;
-    let imported = upsert(&txn, &models).await?;
+    let imported = upsert(&txn, &models, &report.progress).await?;
     txn.commit().await?;
     report.files.push(FileReport { name: R::FILE, imported, rejected: Vec::new() });
     Ok(true)
@@ -305,13 +308,23 @@ impl Keyed for ticket::Model {
 
 /// Inserts or updates models on their key; the `id` is left to the database
 /// and the kept columns to what people changed since.
-async fn upsert<M: ModelTrait + Keyed>(txn: &DatabaseTransaction, models: &[M]) -> Result<u64, DbErr> {
+async fn upsert<M: ModelTrait + Keyed>(
+    txn: &DatabaseTransaction,
+    models: &[M],
+    progress: &ProgressBar,
+) -> Result<u64, DbErr> {
     let table = <M::Entity as Default>::default().table_name();
     let columns: Vec<<M::Entity as EntityTrait>::Column> =
         <M::Entity as EntityTrait>::Column::iter().filter(|c| c.as_str() != "id").collect();
     let names: Vec<&'static str> = columns.iter().map(|c| c.as_str()).collect();
     let rows = models.iter().map(|m| columns.iter().map(|c| m.get(*c)).collect::<Vec<Value>>());
-    BulkWriter::new(txn, table, &names).upsert_on(M::KEY).keep_on_conflict(M::KEEP).write(rows).await
+    progress.set_message(table);
+    BulkWriter::new(txn, table, &names)
+        .upsert_on(M::KEY)
+        .keep_on_conflict(M::KEEP)
+        .progress(progress.clone())
+        .write(rows)
+        .await
 }
 
 /// Runs `convert` on each row, keeping the models and the rejections apart,
@@ -380,7 +393,7 @@ async fn import_customers(db: &DatabaseConnection, dir: &Path, report: &mut Impo
         return Ok(reject(report, CustomerRow::FILE, rejected));
     }
     let txn = db.begin().await?;
-    let imported = upsert(&txn, &customers).await?;
+    let imported = upsert(&txn, &customers, &report.progress).await?;
     // Each legacy customer had one address: it becomes their service location.
     let known = Known::load(&txn).await?;
     let mut locations = Vec::with_capacity(rows.len());
@@ -402,7 +415,7 @@ async fn import_customers(db: &DatabaseConnection, dir: &Path, report: &mut Impo
             created_at: parse::local_time("created", &row.created).unwrap_or(chrono::DateTime::UNIX_EPOCH),
         });
     }
-    upsert(&txn, &locations).await?;
+    upsert(&txn, &locations, &report.progress).await?;
     txn.commit().await?;
     report.files.push(FileReport { name: CustomerRow::FILE, imported, rejected: Vec::new() });
     Ok(true)
@@ -620,7 +633,7 @@ async fn import_payments(db: &DatabaseConnection, dir: &Path, report: &mut Impor
         }
     }
     let txn = db.begin().await?;
-    let imported = upsert(&txn, &payments).await?;
+    let imported = upsert(&txn, &payments, &report.progress).await?;
     // Allocations follow the file: clear those of these payments, then write.
     let ids = legacy_payment_ids(&txn).await?;
     let payment_ids: Vec<i64> =

@@ -97,3 +97,45 @@ async fn backup_copies_a_live_sqlite_database_and_refuses_postgres() {
     let again = gigafibre(&db, dir.path(), &["backup", "--to", backup_file.to_str().unwrap()]);
     assert_eq!(again.code, 1, "never overwrites a backup");
 }
+
+/// Asks the server for `path` over plain HTTP; `None` until it listens.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.write_all(format!("GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").as_bytes()).ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    Some(answer)
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_server_stops_cleanly_on_sigterm() {
+    let db = TestDatabase::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_gigafibre"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .current_dir(dir.path())
+        .env("DATABASE_URL", db.url())
+        .env("GIGAFIBRE_DATA_DIR", dir.path().join("data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut answer = None;
+    for _ in 0..100 {
+        answer = http_get(port, "/healthz");
+        if answer.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(answer.unwrap_or_default().ends_with("ok"), "the server answered /healthz");
+    let killed = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "a SIGTERM ends the server with success, not a crash: {status}");
+}
