@@ -41,6 +41,10 @@ const RULES: &[Rule] = &[
             - COALESCE((SELECT SUM(n.total_cents) FROM credit_notes n WHERE n.customer_id = c.id), 0)",
     },
     Rule {
+        description: "a paid invoice owes nothing",
+        violations: "SELECT i.number AS label FROM invoices i WHERE i.status = 'paid' AND i.balance_cents <> 0",
+    },
+    Rule {
         description: "no payment is allocated beyond its amount",
         violations: "SELECT CAST(p.id AS TEXT) AS label FROM payments p WHERE p.amount_cents < \
             COALESCE((SELECT SUM(a.amount_cents) FROM payment_allocations a WHERE a.payment_id = p.id), 0)",

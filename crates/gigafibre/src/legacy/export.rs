@@ -9,7 +9,7 @@ use chrono_tz::America::Toronto;
 use md5::{Digest, Md5};
 
 use super::layout::{
-    CustomerRow, InvoiceLineRow, InvoiceRow, LegacyFile, PaymentRow, PlanRow, SubscriptionRow, TicketRow,
+    CreditNoteRow, CustomerRow, InvoiceLineRow, InvoiceRow, LegacyFile, PaymentRow, PlanRow, SubscriptionRow, TicketRow,
 };
 use crate::billing::money::Money;
 use crate::contact::phone::normalise_phone;
@@ -120,6 +120,22 @@ pub fn export(dir: &Path, data: &Dataset) -> Result<usize, ExportError> {
         }),
     )?;
 
+    let invoice_legacy = |invoice_id: i64| legacy_id(data.invoices[(invoice_id - 1) as usize].legacy_id.as_ref());
+    write(
+        dir,
+        data.credit_notes.iter().map(|n| CreditNoteRow {
+            number: n.number.clone(),
+            customer_id: customer_legacy(n.customer_id),
+            invoice_id: n.invoice_id.map(invoice_legacy).unwrap_or_default(),
+            reason: n.reason.clone(),
+            subtotal: money(n.subtotal_cents),
+            gst: money(n.gst_cents),
+            qst: money(n.qst_cents),
+            total: money(n.total_cents),
+            issued_at: local(n.issued_at),
+        }),
+    )?;
+
     write(
         dir,
         data.payments.iter().zip(&data.allocations).map(|(p, a)| PaymentRow {
@@ -146,7 +162,7 @@ pub fn export(dir: &Path, data: &Dataset) -> Result<usize, ExportError> {
             closed_at: t.closed_at.map(local).unwrap_or_default(),
         }),
     )?;
-    Ok(7)
+    Ok(8)
 }
 
 fn write<R: LegacyFile>(dir: &Path, rows: impl Iterator<Item = R>) -> Result<(), ExportError> {

@@ -191,3 +191,22 @@ impl LegacyFile for TicketRow {
     const COLUMNS: &'static [&'static str] =
         &["ticket_id", "customer_id", "subject", "category", "priority", "status", "created_at", "closed_at"];
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreditNoteRow {
+    pub number: String,
+    pub customer_id: String,
+    pub invoice_id: String,
+    pub reason: String,
+    pub subtotal: String,
+    pub gst: String,
+    pub qst: String,
+    pub total: String,
+    pub issued_at: String,
+}
+
+impl LegacyFile for CreditNoteRow {
+    const FILE: &'static str = "credit_notes.csv";
+    const COLUMNS: &'static [&'static str] =
+        &["number", "customer_id", "invoice_id", "reason", "subtotal", "gst", "qst", "total", "issued_at"];
+}

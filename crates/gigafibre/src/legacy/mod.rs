@@ -3,8 +3,10 @@
 
 mod export;
 mod import;
+mod known;
 mod layout;
 mod parse;
+mod steps;
 
 pub use export::{ExportError, export};
 pub use import::{FileReport, ImportError, ImportReport, Rejection, import};

@@ -45,3 +45,27 @@ async fn a_customer_balance_out_of_step() {
 async fn a_payment_allocated_beyond_its_amount() {
     breaks("UPDATE payments SET amount_cents = 1 WHERE id = 1", "no payment is allocated beyond its amount").await;
 }
+
+#[tokio::test]
+async fn an_invoice_balance_that_forgets_a_payment() {
+    breaks(
+        "UPDATE invoices SET balance_cents = total_cents, status = 'open' \
+         WHERE id = (SELECT MIN(invoice_id) FROM payment_allocations)",
+        "every invoice balance equals its total less payments and credit notes",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_paid_invoice_that_still_owes() {
+    breaks("UPDATE invoices SET status = 'paid' WHERE balance_cents > 0 AND id = (SELECT MIN(id) FROM invoices WHERE balance_cents > 0)", "a paid invoice owes nothing").await;
+}
+
+#[tokio::test]
+async fn an_installed_device_with_no_customer() {
+    breaks(
+        "UPDATE equipment SET customer_id = NULL WHERE id = (SELECT MIN(id) FROM equipment WHERE status = 'installed')",
+        "installed equipment is at a customer's",
+    )
+    .await;
+}
