@@ -10,3 +10,6 @@ pub mod migrations;
 pub use migrations::Migrator;
 pub use sea_orm;
 pub use sea_orm_migration::MigratorTrait;
+
+/// Changes whenever a migration file is added or edited.
+pub const SCHEMA_FINGERPRINT: &str = env!("GIGAFIBRE_SCHEMA_FINGERPRINT");

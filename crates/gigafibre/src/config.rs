@@ -219,6 +219,16 @@ impl Config {
         })
     }
 
+    /// Listens elsewhere; links follow unless a public URL was set.
+    pub fn set_bind(&mut self, bind: SocketAddr) {
+        self.bind = bind;
+        if self.sources.get("public_url").is_none_or(|source| *source == Source::Default)
+            && let Ok(url) = url::Url::parse(&format!("http://{bind}"))
+        {
+            self.public_url = url;
+        }
+    }
+
     /// The secret key, generated and stored in the data directory the first
     /// time the server needs one.
     pub fn ensure_secret_key(&mut self) -> Result<Secret, ConfigError> {
@@ -226,20 +236,21 @@ impl Config {
             return Ok(secret.clone());
         }
         let path = self.data_dir.join("secret_key");
-        let key = match std::fs::read_to_string(&path) {
-            Ok(existing) if existing.trim().len() >= 32 => existing.trim().to_owned(),
-            _ => {
-                let bytes: [u8; 32] = rand::rng().random();
-                let key = hex::encode(bytes);
-                let write = |path: &Path| -> std::io::Result<()> {
-                    std::fs::create_dir_all(&self.data_dir)?;
-                    std::fs::write(path, &key)?;
-                    restrict_to_owner(path)
-                };
-                write(&path).map_err(|source| ConfigError::WriteSecret { path: path.display().to_string(), source })?;
-                key
-            }
-        };
+        let fail = |source| ConfigError::WriteSecret { path: path.display().to_string(), source };
+        std::fs::create_dir_all(&self.data_dir).map_err(fail)?;
+        let bytes: [u8; 32] = rand::rng().random();
+        // `create_new`: two instances starting together cannot both write a
+        // key; the second reads the first one's.
+        match create_owner_only(&path) {
+            Ok(mut file) => std::io::Write::write_all(&mut file, hex::encode(bytes).as_bytes()).map_err(fail)?,
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(fail(error)),
+        }
+        let key = std::fs::read_to_string(&path).map_err(fail)?.trim().to_owned();
+        if key.len() < 32 {
+            let short = std::io::Error::other("the stored key is shorter than 32 characters; remove the file");
+            return Err(fail(short));
+        }
         self.sources.insert("secret_key", Source::Generated);
         let secret = Secret(key);
         self.secret_key = Some(secret.clone());
@@ -279,16 +290,13 @@ impl Config {
     }
 }
 
-/// Only the account that runs the server may read a secret.
-#[cfg(unix)]
-fn restrict_to_owner(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn restrict_to_owner(_path: &Path) -> std::io::Result<()> {
-    Ok(())
+/// A new file only the account that runs the server may read.
+fn create_owner_only(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 fn read_file(path: &Path) -> Result<FileSettings, ConfigError> {
@@ -357,6 +365,17 @@ mod tests {
         assert_eq!(config.sources["bind"], Source::Environment);
         assert_eq!(config.database, DatabaseTarget::SqliteFile("/tmp/from-file.db".into()));
         assert_eq!(config.sources["database_url"], Source::File);
+    }
+
+    #[test]
+    fn a_new_bind_moves_the_default_links_but_not_a_chosen_address() {
+        let mut config = Config::load_from(None, &env(&[])).unwrap();
+        config.set_bind("127.0.0.1:8090".parse().unwrap());
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8090/");
+
+        let mut config = Config::load_from(None, &env(&[("GIGAFIBRE_PUBLIC_URL", "https://portail.example")])).unwrap();
+        config.set_bind("127.0.0.1:8090".parse().unwrap());
+        assert_eq!(config.public_url.as_str(), "https://portail.example/");
     }
 
     #[test]

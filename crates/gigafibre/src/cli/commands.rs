@@ -21,7 +21,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Demo { scale, bind } => {
             if let Some(bind) = bind {
-                config.bind = bind;
+                config.set_bind(bind);
             }
             let db = db::open(&config.database).await?;
             if Stats::count(&db).await?.customers == 0 {
@@ -32,7 +32,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Serve { bind } => {
             if let Some(bind) = bind {
-                config.bind = bind;
+                config.set_bind(bind);
             }
             let db = db::open(&config.database).await?;
             serve(config, db, false).await
@@ -59,7 +59,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Stats { json } => {
-            let db = db::open(&config.database).await?;
+            let db = db::open_existing(&config.database).await?;
             let stats = Stats::count(&db).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&stats)?);
@@ -113,7 +113,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Check => {
-            let db = db::open(&config.database).await?;
+            let db = db::open_existing(&config.database).await?;
             let findings = integrity::audit(&db).await?;
             let mut failed = 0;
             for finding in &findings {
@@ -151,7 +151,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { to } => {
-            let db = db::connect(&config.database).await?;
+            let db = db::open_existing(&config.database).await?;
             let bytes = backup::backup(&db, &to).await?;
             println!("Backed up {} to {} ({:.1} MB).", config.database, to.display(), bytes as f64 / 1e6);
             Ok(ExitCode::SUCCESS)

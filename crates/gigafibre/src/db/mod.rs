@@ -3,6 +3,7 @@
 
 mod bulk;
 mod target;
+#[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 
 use std::path::Path;
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use gigafibre_db::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, TransactionTrait};
 
 pub use bulk::{BulkWriter, reset_id_sequences};
 pub use target::{DatabaseTarget, Engine, TargetError};
@@ -23,6 +24,8 @@ pub enum DbError {
     DataDirReadOnly(String),
     #[error("cannot open the database {target}: {source}")]
     Connect { target: String, source: DbErr },
+    #[error("there is no database at {0}; create it with `gigafibre migrate` or `gigafibre demo`")]
+    Missing(String),
     #[error("database migration failed: {0}")]
     Migrate(DbErr),
     #[error(transparent)]
@@ -60,9 +63,27 @@ pub async fn connect(target: &DatabaseTarget) -> Result<DatabaseConnection, DbEr
     Database::connect(options).await.map_err(|source| DbError::Connect { target: target.to_string(), source })
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration in one transaction: a crash half way
+/// leaves the schema as it was. On PostgreSQL a transaction-scoped advisory
+/// lock makes instances that start together migrate one after the other.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbError> {
-    Migrator::up(db, None).await.map_err(DbError::Migrate)
+    let txn = db.begin().await.map_err(DbError::Migrate)?;
+    if engine_of(db) == Engine::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7265431)").await.map_err(DbError::Migrate)?;
+    }
+    Migrator::up(&txn, None).await.map_err(DbError::Migrate)?;
+    txn.commit().await.map_err(DbError::Migrate)
+}
+
+/// Opens a database that must already exist: commands that only read or copy
+/// refuse to create an empty file from a mistyped path.
+pub async fn open_existing(target: &DatabaseTarget) -> Result<DatabaseConnection, DbError> {
+    if let DatabaseTarget::SqliteFile(path) = target
+        && !path.is_file()
+    {
+        return Err(DbError::Missing(path.display().to_string()));
+    }
+    open(target).await
 }
 
 /// Opens and migrates: what every command that touches data starts with.

@@ -10,8 +10,6 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use gigafibre_db::{Migrator, MigratorTrait};
-use md5::{Digest, Md5};
 use rand::RngExt;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
@@ -133,7 +131,7 @@ async fn postgres_template(admin_url: &str) -> String {
     if let Some(name) = NAME.get() {
         return name.clone();
     }
-    let name = format!("gigafibre_template_{}", schema_fingerprint());
+    let name = format!("gigafibre_template_{}", gigafibre_db::SCHEMA_FINGERPRINT);
     let admin = Database::connect(admin_url).await.expect("connect to TEST_DATABASE_URL");
     admin.execute_unprepared("SELECT pg_advisory_lock(7265432)").await.expect("advisory lock");
     let exists = admin
@@ -160,16 +158,6 @@ async fn postgres_template(admin_url: &str) -> String {
     admin.execute_unprepared("SELECT pg_advisory_unlock(7265432)").await.expect("advisory unlock");
     admin.close().await.ok();
     NAME.get_or_init(|| name).clone()
-}
-
-/// Changes whenever a migration is added, so that a stale template is never used.
-fn schema_fingerprint() -> String {
-    let mut hasher = Md5::new();
-    for migration in Migrator::migrations() {
-        hasher.update(migration.name().as_bytes());
-        hasher.update(b"\n");
-    }
-    hex::encode(&hasher.finalize()[..6])
 }
 
 fn with_database(admin_url: &str, name: &str) -> String {

@@ -55,6 +55,18 @@ async fn an_unwritable_data_directory_is_one_clear_line() {
 }
 
 #[tokio::test]
+async fn a_mistyped_database_path_is_named_and_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("gigafibr.db");
+    for command in [&["stats"][..], &["check"], &["backup", "--to", "copy.db"]] {
+        let run = gigafibre_at(&format!("sqlite:{}", typo.display()), dir.path(), command);
+        assert_eq!(run.code, 1, "{command:?}");
+        assert!(run.stderr.contains("there is no database at"), "{}", run.stderr);
+    }
+    assert!(!typo.exists(), "no empty database was left behind");
+}
+
+#[tokio::test]
 async fn a_typo_in_a_command_gets_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();
     let run = gigafibre_at("sqlite::memory:", dir.path(), &["stat"]);
