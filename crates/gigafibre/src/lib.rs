@@ -5,10 +5,12 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod auth;
 pub mod backup;
 pub mod bench;
 pub mod billing;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod contact;
 pub mod db;
@@ -17,5 +19,7 @@ pub mod equipment;
 pub mod i18n;
 pub mod integrity;
 pub mod legacy;
+pub mod outbox;
+pub mod portal;
 pub mod stats;
 pub mod web;

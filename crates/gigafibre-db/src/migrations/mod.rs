@@ -10,6 +10,7 @@ mod m20261125_000003_field;
 mod m20261125_000004_tickets;
 mod m20261125_000005_billing;
 mod m20261125_000006_platform;
+mod m20261125_000007_portal_sign_in;
 mod support;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_tickets::Migration),
             Box::new(m20261125_000005_billing::Migration),
             Box::new(m20261125_000006_platform::Migration),
+            Box::new(m20261125_000007_portal_sign_in::Migration),
         ]
     }
 }

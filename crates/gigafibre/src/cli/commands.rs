@@ -8,11 +8,11 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
-use super::{BenchScenario, Cli, Command, ConfigAction, ImportSource};
+use super::{BenchScenario, Cli, Command, ConfigAction, ImportSource, OutboxAction};
 use crate::config::{Config, LogFormat};
 use crate::demo::{self, Scale};
 use crate::stats::Stats;
-use crate::{backup, bench, db, integrity, legacy, web};
+use crate::{backup, bench, db, integrity, legacy, outbox, web};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut config = Config::load(cli.config.as_deref())?;
@@ -156,6 +156,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("Backed up {} to {} ({:.1} MB).", config.database, to.display(), bytes as f64 / 1e6);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Outbox { action } => {
+            let db = db::open_existing(&config.database).await?;
+            match action {
+                OutboxAction::List { json, status, limit } => {
+                    let messages = outbox::list(&db, status, limit).await?;
+                    if json {
+                        println!("{}", outbox::report::json(&messages)?);
+                    } else {
+                        print!("{}", outbox::report::table(&messages, status));
+                    }
+                }
+                OutboxAction::Show { id } => match outbox::find(&db, id).await? {
+                    Some(message) => print!("{}", outbox::report::show(&message)),
+                    None => anyhow::bail!("there is no outbox message {id}"),
+                },
+                OutboxAction::Retry { id } => {
+                    outbox::retry(&db, id, chrono::Utc::now()).await?;
+                    println!("Outbox message {id} is queued again.");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -197,8 +219,14 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
         println!();
     }
     tracing::info!(%address, database = %config.database, "serving");
-    let state = web::AppState { db, config: std::sync::Arc::new(config) };
+    let outbox_worker = outbox::spawn_worker(db.clone(), std::sync::Arc::new(outbox::Sandbox), outbox::POLL_INTERVAL);
+    let state = web::AppState {
+        db,
+        config: std::sync::Arc::new(config),
+        clock: std::sync::Arc::new(crate::clock::SystemClock),
+    };
     web::serve(listener, state).await?;
+    outbox_worker.stop().await;
     Ok(ExitCode::SUCCESS)
 }
 

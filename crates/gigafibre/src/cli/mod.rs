@@ -86,6 +86,31 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    /// The e-mail and SMS outbox: what went out, what waits, what failed.
+    Outbox {
+        #[command(subcommand)]
+        action: OutboxAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxAction {
+    /// The latest messages, newest first.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Only the messages in this state.
+        #[arg(long, value_enum)]
+        status: Option<crate::outbox::Status>,
+        /// At most this many messages.
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+    /// One message: its headers and the text as the recipient reads it.
+    Show { id: i64 },
+    /// Queue a failed message again, due now.
+    Retry { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]

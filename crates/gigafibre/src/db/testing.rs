@@ -114,7 +114,10 @@ async fn sqlite_template() -> &'static PathBuf {
             let target = DatabaseTarget::SqliteFile(path.clone());
             let db = connect(&target).await.expect("open the template database");
             migrate(&db).await.expect("migrate the template database");
-            // Fold the WAL into the main file so that a plain copy is complete.
+            db.close().await.ok();
+            // Fold the WAL into the main file so that a plain copy is complete,
+            // from a fresh pool whose one connection is the only reader.
+            let db = connect(&target).await.expect("reopen the template database");
             db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.expect("checkpoint");
             db.close().await.ok();
             (dir, path)

@@ -52,6 +52,11 @@ impl PageError {
         error
     }
 
+    /// A state-changing request without a valid CSRF token.
+    pub fn forbidden(lang: Lang) -> PageError {
+        PageError { status: StatusCode::FORBIDDEN, lang, error_id: None }
+    }
+
     pub fn not_found(lang: Lang) -> PageError {
         PageError { status: StatusCode::NOT_FOUND, lang, error_id: None }
     }
@@ -61,6 +66,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (title_key, body_key) = match self.status {
             StatusCode::NOT_FOUND => ("error.not_found.title", "error.not_found.body"),
+            StatusCode::FORBIDDEN => ("error.forbidden.title", "error.forbidden.body"),
             StatusCode::SERVICE_UNAVAILABLE => ("error.unavailable.title", "error.unavailable.body"),
             _ => ("error.internal.title", "error.internal.body"),
         };

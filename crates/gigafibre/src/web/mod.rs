@@ -19,6 +19,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::clock::Clock;
 use crate::config::Config;
 
 pub use errors::{PageError, error_id};
@@ -29,6 +30,7 @@ pub use language::RequestLang;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
 }
 
 /// The whole application as one router, ready to serve or to test.
@@ -41,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/lang/{code}", get(language::switch))
         .route("/static/{*path}", get(assets::serve))
+        .merge(crate::portal::routes())
         .fallback(errors::not_found)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(CompressionLayer::new())
@@ -54,6 +57,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    crate::portal::spawn_background(state.db.clone(), state.config.public_url.clone(), state.clock.clone());
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
 }
 

@@ -6,5 +6,7 @@
 mod cli;
 mod import;
 mod integrity;
+mod outbox;
+mod portal;
 mod support;
 mod web;

@@ -18,7 +18,8 @@ struct Answer {
 
 async fn get(db: &TestDatabase, uri: &str, headers: &[(&str, &str)]) -> Answer {
     let config = Config::load_from(None, &|_| None).unwrap();
-    let app = router(AppState { db: db.db.clone(), config: Arc::new(config) });
+    let clock = Arc::new(gigafibre::clock::SystemClock);
+    let app = router(AppState { db: db.db.clone(), config: Arc::new(config), clock });
     let mut request = Request::get(uri);
     for (name, value) in headers {
         request = request.header(*name, *value);

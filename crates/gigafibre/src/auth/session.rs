@@ -1,0 +1,98 @@
+//! Server-side sessions: the cookie holds a random id, the `sessions` table
+//! holds its hash, who it belongs to, its CSRF token and when it ends.
+
+use axum::http::HeaderMap;
+use axum::http::header::COOKIE;
+use chrono::{DateTime, Duration, Utc};
+use gigafibre_db::entities::session;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+use super::secret::{hash, new_token};
+use crate::config::Config;
+
+/// How long a customer stays signed in on one device.
+pub const CUSTOMER_SESSION_DAYS: i64 = 30;
+
+/// A session just created: the cookie value is shown once, to the browser.
+pub struct NewSession {
+    pub cookie_value: String,
+    pub csrf_token: String,
+}
+
+/// Starts a customer session. Always a new id: an id planted before sign-in
+/// is never promoted (session fixation).
+pub async fn start_customer<C: ConnectionTrait>(
+    conn: &C,
+    customer_id: i64,
+    now: DateTime<Utc>,
+    user_agent: Option<String>,
+) -> Result<NewSession, DbErr> {
+    let cookie_value = new_token();
+    let csrf_token = new_token();
+    let row = session::ActiveModel {
+        id_hash: Set(hash(&cookie_value)),
+        kind: Set("customer".into()),
+        customer_id: Set(Some(customer_id)),
+        staff_id: Set(None),
+        technician_id: Set(None),
+        csrf_token: Set(csrf_token.clone()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + Duration::days(CUSTOMER_SESSION_DAYS)),
+        ip: Set(None),
+        user_agent: Set(user_agent.map(|ua| ua.chars().take(250).collect())),
+    };
+    session::Entity::insert(row).exec_without_returning(conn).await?;
+    Ok(NewSession { cookie_value, csrf_token })
+}
+
+/// The live session a cookie names, if any.
+pub async fn find<C: ConnectionTrait>(
+    conn: &C,
+    cookie_value: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<session::Model>, DbErr> {
+    session::Entity::find_by_id(hash(cookie_value)).filter(session::Column::ExpiresAt.gt(now)).one(conn).await
+}
+
+/// Ends one session on the server.
+pub async fn end<C: ConnectionTrait>(conn: &C, cookie_value: &str) -> Result<(), DbErr> {
+    session::Entity::delete_by_id(hash(cookie_value)).exec(conn).await.map(|_| ())
+}
+
+/// Ends every session of a customer (sign out everywhere, staff revocation).
+pub async fn end_all_for_customer<C: ConnectionTrait>(conn: &C, customer_id: i64) -> Result<(), DbErr> {
+    session::Entity::delete_many().filter(session::Column::CustomerId.eq(customer_id)).exec(conn).await.map(|_| ())
+}
+
+/// The cookie's name: `__Host-` (which browsers only accept with `Secure`,
+/// no `Domain` and `Path=/`) whenever the system is served over HTTPS.
+pub fn cookie_name(config: &Config) -> &'static str {
+    if config.public_url.scheme() == "https" { "__Host-gigafibre" } else { "gigafibre_session" }
+}
+
+/// `Set-Cookie` for a session; `None` clears it.
+pub fn set_cookie(config: &Config, value: Option<&str>) -> String {
+    let secure = if config.public_url.scheme() == "https" { "; Secure" } else { "" };
+    let name = cookie_name(config);
+    match value {
+        Some(value) => format!(
+            "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            CUSTOMER_SESSION_DAYS * 24 * 3600
+        ),
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+/// The session id the request's cookies carry. Only the cookie counts: an
+/// id in a URL is never read.
+pub fn cookie_value(config: &Config, headers: &HeaderMap) -> Option<String> {
+    let prefix = format!("{}=", cookie_name(config));
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(&prefix).map(str::to_owned))
+        .filter(|value| !value.is_empty())
+}

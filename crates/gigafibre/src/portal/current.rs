@@ -1,0 +1,70 @@
+//! The signed-in customer, as an extractor: a handler that takes
+//! `CurrentCustomer` is reachable only with a live customer session, and the
+//! customer's id comes from the session, never from the URL.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::auth::session;
+use crate::web::AppState;
+
+#[derive(Debug, Clone)]
+pub struct CurrentCustomer {
+    pub customer_id: i64,
+    pub csrf_token: String,
+    pub cookie_value: String,
+}
+
+/// No live customer session: a page goes to sign-in and comes back; an
+/// htmx or API call gets 401 so the page can say so without losing input.
+pub struct SignInRequired {
+    next: String,
+    partial: bool,
+    expired: bool,
+}
+
+impl IntoResponse for SignInRequired {
+    fn into_response(self) -> Response {
+        if self.partial {
+            return (StatusCode::UNAUTHORIZED, [(header::CACHE_CONTROL, "no-store")], "sign-in required")
+                .into_response();
+        }
+        let mut target = format!("/portal/sign-in?next={}", urlencoding(&self.next));
+        if self.expired {
+            target.push_str("&expired=1");
+        }
+        Redirect::to(&target).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentCustomer {
+    type Rejection = SignInRequired;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let partial = parts.headers.contains_key("hx-request")
+            || parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("application/json"));
+        let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/portal".into());
+        let cookie = session::cookie_value(&state.config, &parts.headers);
+        let refused = |expired| SignInRequired { next: next.clone(), partial, expired };
+        let Some(cookie_value) = cookie else { return Err(refused(false)) };
+        let found = session::find(&state.db, &cookie_value, state.clock.now()).await.ok().flatten();
+        match found {
+            Some(row) if row.kind == "customer" => match row.customer_id {
+                Some(customer_id) => Ok(CurrentCustomer { customer_id, csrf_token: row.csrf_token, cookie_value }),
+                None => Err(refused(true)),
+            },
+            _ => Err(refused(true)),
+        }
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencoding(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}

@@ -1,0 +1,319 @@
+//! The sign-in pages: ask for a link, open it, confirm, or type the code.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Json, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::current::CurrentCustomer;
+use super::identifier::{Hint, Identifier};
+use super::links::{self, Refusal, Requested};
+use crate::auth::session;
+use crate::i18n::Messages;
+use crate::web::{AppState, PageError, RequestLang};
+
+#[derive(Template)]
+#[template(path = "portal/templates/sign_in.html")]
+struct SignInPage {
+    m: Messages,
+    current_path: String,
+    next: String,
+    typed: String,
+    /// The catalogue key of a message to show above the form, if any.
+    notice: Option<&'static str>,
+    /// Where the link went, once one was asked for.
+    sent_to: Option<String>,
+    retry_after_minutes: Option<i64>,
+    error: Option<&'static str>,
+}
+
+impl SignInPage {
+    fn new(m: Messages, next: String) -> SignInPage {
+        SignInPage {
+            m,
+            current_path: "/portal/sign-in".into(),
+            next,
+            typed: String::new(),
+            notice: None,
+            sent_to: None,
+            retry_after_minutes: None,
+            error: None,
+        }
+    }
+
+    fn respond(self, status: StatusCode) -> Result<Response, PageError> {
+        let lang = self.m.lang;
+        let html = self.render().map_err(|e| PageError::internal(lang, e))?;
+        Ok((status, no_store(), Html(html)).into_response())
+    }
+}
+
+/// Never cached; the address (which may hold a link's token) is never sent
+/// to another site. `same-origin` rather than `no-referrer`: with the latter
+/// browsers send `Origin: null` on our own forms, which the origin check
+/// must refuse.
+fn no_store() -> [(header::HeaderName, &'static str); 2] {
+    [(header::CACHE_CONTROL, "no-store"), (header::REFERRER_POLICY, "same-origin")]
+}
+
+/// Only a page of the portal: never another site.
+fn portal_path(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with("/portal") && !n.contains("//") && !n.contains('\\'))
+        .map(str::to_owned)
+        .unwrap_or_else(|| "/portal".into())
+}
+
+#[derive(Deserialize)]
+pub struct SignInQuery {
+    next: Option<String>,
+    expired: Option<String>,
+}
+
+pub async fn page(RequestLang(lang): RequestLang, Query(query): Query<SignInQuery>) -> Result<Response, PageError> {
+    let mut page = SignInPage::new(Messages::new(lang), portal_path(query.next.as_deref()));
+    if query.expired.is_some() {
+        page.notice = Some("portal.session_expired");
+    }
+    page.respond(StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct LinkRequest {
+    identifier: String,
+    next: Option<String>,
+}
+
+/// `POST /portal/request-link`, as JSON (`{"identifier": "…"}`) or from the
+/// sign-in form. Known or not, the answer is the same.
+pub async fn request_link(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let json_body = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let parsed: Option<LinkRequest> =
+        if json_body { serde_json::from_slice(&body).ok() } else { serde_urlencoded::from_bytes(&body).ok() };
+    let typed = parsed.as_ref().map(|p| p.identifier.trim().to_owned()).unwrap_or_default();
+    let next = portal_path(parsed.as_ref().and_then(|p| p.next.as_deref()));
+    let Some(identifier) = Identifier::parse(&typed) else {
+        if json_body {
+            let body = json!({"status": "invalid", "message": crate::i18n::text(lang, "portal.identifier_invalid")});
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, no_store(), Json(body)).into_response());
+        }
+        let mut page = SignInPage::new(Messages::new(lang), next);
+        page.typed = typed;
+        page.error = Some("portal.identifier_invalid");
+        return page.respond(StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let ip = client_ip(&headers);
+    let outcome = links::request(&state.db, &identifier, lang, ip, state.clock.now())
+        .await
+        .map_err(|e| PageError::database(lang, e))?;
+    let m = Messages::new(lang);
+    match outcome {
+        Requested::Accepted(hint) => {
+            let sent_to = describe(&m, &hint);
+            if json_body {
+                return Ok(
+                    (StatusCode::OK, no_store(), Json(json!({"status": "sent", "hint": sent_to}))).into_response()
+                );
+            }
+            let mut page = SignInPage::new(m, next);
+            page.typed = typed;
+            page.sent_to = Some(sent_to);
+            page.respond(StatusCode::OK)
+        }
+        Requested::RateLimited { retry_after_seconds } => {
+            let retry_after = HeaderValue::from(retry_after_seconds);
+            let mut response = if json_body {
+                let body = json!({"status": "rate_limited", "retry_after": retry_after_seconds});
+                (StatusCode::TOO_MANY_REQUESTS, no_store(), Json(body)).into_response()
+            } else {
+                let mut page = SignInPage::new(m, next);
+                page.typed = typed;
+                page.retry_after_minutes = Some((retry_after_seconds + 59) / 60);
+                page.respond(StatusCode::TOO_MANY_REQUESTS)?
+            };
+            response.headers_mut().insert(header::RETRY_AFTER, retry_after);
+            Ok(response)
+        }
+    }
+}
+
+fn describe(m: &Messages, hint: &Hint) -> String {
+    match hint {
+        Hint::Email(redacted) | Hint::Phone(redacted) => redacted.clone(),
+        Hint::OnFile => m.t("portal.hint_on_file").to_owned(),
+    }
+}
+
+/// The address the request came from, as the first proxy saw it.
+fn client_ip(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|ip| ip.trim().to_owned())
+        .filter(|ip| !ip.is_empty())
+}
+
+#[derive(Template)]
+#[template(path = "portal/templates/confirm.html")]
+struct ConfirmPage {
+    m: Messages,
+    current_path: String,
+    token: String,
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+    next: Option<String>,
+}
+
+/// What the link opens: a page whose button signs in. Opening it changes
+/// nothing, so a mail scanner that follows links spends no token and gets
+/// no session.
+pub async fn open_link(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    let token = query.token.unwrap_or_default();
+    let next = portal_path(query.next.as_deref());
+    let check =
+        links::peek_token(&state.db, &token, state.clock.now()).await.map_err(|e| PageError::database(lang, e))?;
+    if let Err(refusal) = check {
+        return refused(lang, next, refusal);
+    }
+    let page = ConfirmPage { m: Messages::new(lang), current_path: "/portal/auth".into(), token, next };
+    let html = page.render().map_err(|e| PageError::internal(lang, e))?;
+    Ok((StatusCode::OK, no_store(), Html(html)).into_response())
+}
+
+fn refused(lang: crate::i18n::Lang, next: String, refusal: Refusal) -> Result<Response, PageError> {
+    let mut page = SignInPage::new(Messages::new(lang), next);
+    page.error = Some(refusal.message_key());
+    page.respond(StatusCode::BAD_REQUEST)
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    token: String,
+    next: Option<String>,
+}
+
+/// The person's click: spends the token and starts a session.
+pub async fn confirm_link(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<TokenForm>,
+) -> Result<Response, PageError> {
+    let next = portal_path(form.next.as_deref());
+    if !same_origin(&state, &headers) {
+        return refused(lang, next, Refusal::Unknown);
+    }
+    let now = state.clock.now();
+    match links::spend_token(&state.db, &form.token, now).await.map_err(|e| PageError::database(lang, e))? {
+        Ok(customer_id) => signed_in(&state, lang, &headers, customer_id, &next).await,
+        Err(refusal) => refused(lang, next, refusal),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    identifier: String,
+    code: String,
+    next: Option<String>,
+}
+
+/// The 6-digit code from the same message, typed on any device.
+pub async fn confirm_code(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<CodeForm>,
+) -> Result<Response, PageError> {
+    let next = portal_path(form.next.as_deref());
+    let Some(identifier) = Identifier::parse(&form.identifier).filter(|_| same_origin(&state, &headers)) else {
+        return refused(lang, next, Refusal::Unknown);
+    };
+    let now = state.clock.now();
+    let spent =
+        links::spend_code(&state.db, &identifier, &form.code, now).await.map_err(|e| PageError::database(lang, e))?;
+    match spent {
+        Ok(customer_id) => signed_in(&state, lang, &headers, customer_id, &next).await,
+        Err(refusal) => {
+            let mut page = SignInPage::new(Messages::new(lang), next);
+            page.typed = form.identifier.trim().to_owned();
+            page.error = Some(refusal.message_key());
+            if refusal == Refusal::WrongCode {
+                page.sent_to = Some(describe(&page.m, &identifier.hint()));
+            }
+            page.respond(StatusCode::BAD_REQUEST)
+        }
+    }
+}
+
+async fn signed_in(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    headers: &HeaderMap,
+    customer_id: i64,
+    next: &str,
+) -> Result<Response, PageError> {
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let new = session::start_customer(&state.db, customer_id, state.clock.now(), user_agent)
+        .await
+        .map_err(|e| PageError::database(lang, e))?;
+    let mut response = Redirect::to(next).into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, Some(&new.cookie_value))) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// A form posted from another site is refused (login CSRF): the browser's
+/// `Origin`, when it sends one, must be ours.
+fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let ours = state.config.public_url.origin().ascii_serialization();
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    origin == ours || origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
+}
+
+#[derive(Deserialize)]
+pub struct SignOutForm {
+    csrf: String,
+}
+
+/// Ends the session on the server and goes back to the sign-in page.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    customer: CurrentCustomer,
+    axum::Form(form): axum::Form<SignOutForm>,
+) -> Result<Response, PageError> {
+    if form.csrf != customer.csrf_token {
+        return Err(PageError::forbidden(lang));
+    }
+    session::end(&state.db, &customer.cookie_value).await.map_err(|e| PageError::database(lang, e))?;
+    let mut response = Redirect::to("/portal/sign-in").into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, None)) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// Bookmarks from the old system.
+pub async fn old_address() -> Redirect {
+    Redirect::permanent("/portal/sign-in")
+}

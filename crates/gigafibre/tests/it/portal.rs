@@ -1,0 +1,397 @@
+//! The customer portal over HTTP: sign-in by link and by code, the hostile
+//! cases, and what a signed-in customer may see.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use gigafibre::clock::ManualClock;
+use gigafibre::config::Config;
+use gigafibre::db::testing::TestDatabase;
+use gigafibre::demo::{self, Scale};
+use gigafibre::portal::links;
+use gigafibre::web::{AppState, router};
+use gigafibre_db::entities::{customer, invoice, outbox_message, session};
+use http_body_util::BodyExt;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use tower::ServiceExt;
+
+struct Portal {
+    db: TestDatabase,
+    app: Router,
+    clock: ManualClock,
+    config: Arc<Config>,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn cookie(&self) -> Option<String> {
+        let set = self.headers.get(header::SET_COOKIE)?.to_str().ok()?;
+        let pair = set.split(';').next()?;
+        (!pair.ends_with('=')).then(|| pair.to_owned())
+    }
+
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+}
+
+fn start_of_test() -> DateTime<Utc> {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap().and_hms_opt(15, 0, 0).unwrap().and_utc()
+}
+
+impl Portal {
+    async fn new() -> Portal {
+        let db = TestDatabase::new().await;
+        let data = demo::generate(Scale::Small, demo::DEFAULT_SEED, start_of_test().date_naive());
+        demo::write_dataset(&db.db, &data, false).await.unwrap();
+        let clock = ManualClock::at(start_of_test());
+        let config = Arc::new(Config::load_from(None, &|_| None).unwrap());
+        let state = AppState { db: db.db.clone(), config: config.clone(), clock: Arc::new(clock.clone()) };
+        Portal { app: router(state), db, clock, config }
+    }
+
+    async fn send(&self, method: Method, uri: &str, headers: &[(&str, &str)], body: Option<String>) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response =
+            self.app.clone().oneshot(request.body(body.map(Body::from).unwrap_or_default()).unwrap()).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn get(&self, uri: &str, cookie: Option<&str>) -> Answer {
+        let headers: Vec<(&str, &str)> = cookie.map(|c| vec![("cookie", c)]).unwrap_or_default();
+        self.send(Method::GET, uri, &headers, None).await
+    }
+
+    async fn post_form(&self, uri: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Answer {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        let mut headers = vec![("content-type", "application/x-www-form-urlencoded")];
+        if let Some(cookie) = cookie {
+            headers.push(("cookie", cookie));
+        }
+        self.send(Method::POST, uri, &headers, Some(body)).await
+    }
+
+    async fn request_link(&self, identifier: &str) -> Answer {
+        let body = serde_json::json!({ "identifier": identifier }).to_string();
+        self.send(Method::POST, "/portal/request-link", &[("content-type", "application/json")], Some(body)).await
+    }
+
+    /// Runs the background job that answers requests, as `serve` does.
+    async fn deliver(&self) -> usize {
+        links::answer_pending(&self.db.db, &self.config.public_url, self.clock.now_for_tests()).await.unwrap()
+    }
+
+    /// The newest message queued for a customer on a channel.
+    async fn last_message(&self, customer_id: i64, channel: &str) -> Option<outbox_message::Model> {
+        outbox_message::Entity::find()
+            .filter(outbox_message::Column::CustomerId.eq(customer_id))
+            .filter(outbox_message::Column::Channel.eq(channel))
+            .order_by_desc(outbox_message::Column::Id)
+            .one(&self.db.db)
+            .await
+            .unwrap()
+    }
+
+    async fn messages(&self) -> u64 {
+        outbox_message::Entity::find().count(&self.db.db).await.unwrap()
+    }
+
+    async fn sessions(&self) -> u64 {
+        session::Entity::find().count(&self.db.db).await.unwrap()
+    }
+
+    /// Asks for a link for `identifier` and returns the token and code sent.
+    async fn link_for(&self, customer_id: i64, identifier: &str) -> (String, String) {
+        assert_eq!(self.request_link(identifier).await.status, StatusCode::OK);
+        self.deliver().await;
+        let email = self.last_message(customer_id, "email").await.expect("an e-mail went out");
+        let sms = self.last_message(customer_id, "sms").await.expect("an SMS went out");
+        (token_in(&email.body_text), code_in(&sms.body_text))
+    }
+
+    async fn sign_in(&self, customer_id: i64, identifier: &str) -> String {
+        let (token, _) = self.link_for(customer_id, identifier).await;
+        let answer = self.post_form("/portal/auth", &[("token", &token)], None).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER);
+        answer.cookie().expect("a session cookie")
+    }
+}
+
+trait Now {
+    fn now_for_tests(&self) -> DateTime<Utc>;
+}
+
+impl Now for ManualClock {
+    fn now_for_tests(&self) -> DateTime<Utc> {
+        gigafibre::clock::Clock::now(self)
+    }
+}
+
+fn token_in(text: &str) -> String {
+    let start = text.find("token=").expect("a link in the message") + "token=".len();
+    text[start..start + 64].to_owned()
+}
+
+/// The code in the SMS: `… (code 123456, …)`.
+fn code_in(sms: &str) -> String {
+    let start = sms.find("(code ").expect("a code in the SMS") + "(code ".len();
+    sms[start..start + 6].to_owned()
+}
+
+/// A customer with every kind of identifier on file.
+async fn well_known(portal: &Portal) -> customer::Model {
+    customer::Entity::find()
+        .filter(customer::Column::Email.is_not_null())
+        .filter(customer::Column::BillingEmail.is_not_null())
+        .filter(customer::Column::Cell.is_not_null())
+        .filter(customer::Column::HomePhone.is_not_null())
+        .filter(customer::Column::Status.eq("active"))
+        .order_by_asc(customer::Column::Id)
+        .one(&portal.db.db)
+        .await
+        .unwrap()
+        .expect("the demo data has such a customer")
+}
+
+/// `+14505551234` → `(450) 555-1234`.
+fn typed(e164: &str) -> String {
+    format!("({}) {}-{}", &e164[2..5], &e164[5..8], &e164[8..])
+}
+
+#[tokio::test]
+async fn every_identifier_on_file_gets_a_link_by_email_and_sms() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let cell = known.cell.clone().unwrap();
+    let home = known.home_phone.clone().unwrap();
+    let identifiers = [
+        known.email.clone().unwrap().to_uppercase(),
+        known.billing_email.clone().unwrap(),
+        typed(&cell),
+        home.replace("+1", ""),
+        known.account_number.to_lowercase(),
+        known.legacy_id.clone().unwrap(),
+    ];
+    for identifier in identifiers {
+        let before = portal.messages().await;
+        let answer = portal.request_link(&identifier).await;
+        assert_eq!(answer.status, StatusCode::OK, "{identifier}");
+        assert!(answer.body.contains("\"status\":\"sent\""), "{}", answer.body);
+        assert_eq!(portal.deliver().await, 1, "{identifier} names the customer");
+        assert_eq!(portal.messages().await, before + 2, "{identifier}: one e-mail and one SMS");
+        let email = portal.last_message(known.id, "email").await.unwrap();
+        assert_eq!(email.recipient, known.email.clone().unwrap());
+        let sms = portal.last_message(known.id, "sms").await.unwrap();
+        assert_eq!(sms.recipient, cell);
+        assert!(sms.body_text.contains(&token_in(&email.body_text)), "the SMS carries the same link");
+        // Three per identifier per 15 minutes: move on between identifiers.
+        portal.clock.advance(Duration::minutes(16));
+    }
+}
+
+#[tokio::test]
+async fn a_known_and_an_unknown_identifier_get_the_same_answer() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let real = portal.request_link(&known.email.clone().unwrap()).await;
+    let fake = portal.request_link("personne.inconnue@example.com").await;
+    assert_eq!(real.status, fake.status);
+    let keys = |a: &Answer| {
+        let value: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&real), keys(&fake));
+    let names = |a: &Answer| {
+        let mut names: Vec<String> = a.headers.keys().map(|k| k.to_string()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&real), names(&fake));
+    assert!(fake.body.contains("p***@e***.com"), "the hint comes from what was typed: {}", fake.body);
+    portal.deliver().await;
+    assert_eq!(portal.messages().await, 2, "only the known customer was sent anything");
+}
+
+#[tokio::test]
+async fn the_fourth_request_for_one_phone_in_fifteen_minutes_waits() {
+    let portal = Portal::new().await;
+    for typed in ["(514) 555-0000", "514.555.0000"] {
+        assert_eq!(portal.request_link(typed).await.status, StatusCode::OK);
+    }
+    assert_eq!(portal.request_link("+1 514 555 0000").await.status, StatusCode::OK);
+    let fourth = portal.request_link("5145550000").await;
+    assert_eq!(fourth.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: i64 = fourth.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    assert_eq!(portal.request_link("514-555-9999").await.status, StatusCode::OK, "another identifier is served");
+
+    let form = portal.post_form("/portal/request-link", &[("identifier", "514 555 0000")], None).await;
+    assert_eq!(form.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(form.body.contains("Trop de demandes"), "the page shows a banner");
+
+    portal.clock.advance(Duration::minutes(15) + Duration::seconds(1));
+    assert_eq!(portal.request_link("514 555 0000").await.status, StatusCode::OK, "the window passed");
+}
+
+#[tokio::test]
+async fn opening_a_link_changes_nothing_and_the_click_signs_in_once() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let (token, _) = portal.link_for(known.id, &known.email.clone().unwrap()).await;
+    let uri = format!("/portal/auth?token={token}");
+    for _ in 0..5 {
+        for method in [Method::GET, Method::HEAD] {
+            let answer = portal.send(method, &uri, &[], None).await;
+            assert_eq!(answer.status, StatusCode::OK);
+            assert!(answer.headers.get(header::SET_COOKIE).is_none(), "a scanner gets no session");
+        }
+    }
+    assert_eq!(portal.sessions().await, 0);
+
+    let form = [("token", token.as_str())];
+    let (first, second) =
+        tokio::join!(portal.post_form("/portal/auth", &form, None), portal.post_form("/portal/auth", &form, None));
+    let signed_in = [&first, &second].iter().filter(|a| a.status == StatusCode::SEE_OTHER).count();
+    assert_eq!(signed_in, 1, "two clicks at once make exactly one session");
+    assert_eq!(portal.sessions().await, 1);
+    let winner = if first.status == StatusCode::SEE_OTHER { &first } else { &second };
+    assert_eq!(winner.location(), "/portal");
+    let cookie = winner.cookie().unwrap();
+    let set_cookie = winner.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+
+    let dashboard = portal.get("/portal", Some(&cookie)).await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(dashboard.body.contains(&known.last_name), "the dashboard greets the customer");
+
+    let again = portal.post_form("/portal/auth", &[("token", &token)], None).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert!(again.body.contains("déjà servi"), "a used link says so");
+}
+
+#[tokio::test]
+async fn a_link_expires_after_24_hours_and_an_older_link_gives_way_to_a_newer() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let email = known.email.clone().unwrap();
+    let (old, _) = portal.link_for(known.id, &email).await;
+    let (new, _) = portal.link_for(known.id, &email).await;
+    let refused = portal.post_form("/portal/auth", &[("token", &old)], None).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("plus récent"), "{}", refused.body);
+
+    portal.clock.advance(links::LINK_LIFETIME + Duration::seconds(1));
+    let expired = portal.post_form("/portal/auth", &[("token", &new)], None).await;
+    assert_eq!(expired.status, StatusCode::BAD_REQUEST);
+    assert!(expired.body.contains("expiré"));
+    let tampered = portal.post_form("/portal/auth", &[("token", &"0".repeat(64))], None).await;
+    assert!(tampered.body.contains("pas valide"), "{}", tampered.body);
+    assert_eq!(portal.sessions().await, 0);
+}
+
+#[tokio::test]
+async fn the_code_signs_in_on_another_device_and_the_sixth_wrong_one_ends_the_link() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let cell = typed(known.cell.as_ref().unwrap());
+    let (_, code) = portal.link_for(known.id, &cell).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for attempt in 1..=5 {
+        let answer = portal.post_form("/portal/code", &[("identifier", &cell), ("code", wrong)], None).await;
+        assert!(answer.body.contains("ne correspond pas"), "attempt {attempt}");
+    }
+    let sixth = portal.post_form("/portal/code", &[("identifier", &cell), ("code", wrong)], None).await;
+    assert!(sixth.body.contains("Trop de codes"), "{}", sixth.body);
+    let too_late = portal.post_form("/portal/code", &[("identifier", &cell), ("code", &code)], None).await;
+    assert_eq!(too_late.status, StatusCode::BAD_REQUEST, "the right code no longer works");
+
+    portal.clock.advance(Duration::minutes(16));
+    let (_, code) = portal.link_for(known.id, &cell).await;
+    let right = portal.post_form("/portal/code", &[("identifier", &cell), ("code", &code)], None).await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+    assert!(right.cookie().is_some());
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let cookie = portal.sign_in(known.id, &known.email.clone().unwrap()).await;
+    let page = portal.get("/portal", Some(&cookie)).await;
+    let csrf_start = page.body.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    let csrf = page.body[csrf_start..csrf_start + 64].to_owned();
+
+    let forged = portal.post_form("/portal/sign-out", &[("csrf", "forged")], Some(&cookie)).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no sign-out without the form's token");
+    assert_eq!(portal.sessions().await, 1);
+
+    let out = portal.post_form("/portal/sign-out", &[("csrf", &csrf)], Some(&cookie)).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location(), "/portal/sign-in");
+    assert_eq!(portal.sessions().await, 0);
+    let after = portal.get("/portal", Some(&cookie)).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert!(after.location().starts_with("/portal/sign-in?next=%2Fportal&expired=1"), "{}", after.location());
+}
+
+#[tokio::test]
+async fn only_public_pages_answer_without_a_session() {
+    let portal = Portal::new().await;
+    let anonymous = portal.get("/portal/invoices?page=2", None).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.location(), "/portal/sign-in?next=%2Fportal%2Finvoices%3Fpage%3D2");
+    let htmx = portal.send(Method::GET, "/portal/invoices", &[("hx-request", "true")], None).await;
+    assert_eq!(htmx.status, StatusCode::UNAUTHORIZED, "an htmx call gets 401, not a page");
+    let session_in_url = portal.get("/portal?session=abc&gigafibre_session=abc", None).await;
+    assert_eq!(session_in_url.status, StatusCode::SEE_OTHER, "an id in a URL is ignored");
+    assert_eq!(portal.get("/portal/sign-in", None).await.status, StatusCode::OK);
+    for old in ["/login", "/update-password"] {
+        let answer = portal.get(old, None).await;
+        assert_eq!(answer.status, StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(answer.location(), "/portal/sign-in");
+    }
+}
+
+#[tokio::test]
+async fn a_customer_never_sees_another_customer_s_invoice() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let cookie = portal.sign_in(known.id, &known.email.clone().unwrap()).await;
+    let own = invoice::Entity::find()
+        .filter(invoice::Column::CustomerId.eq(known.id))
+        .one(&portal.db.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let other = invoice::Entity::find()
+        .filter(invoice::Column::CustomerId.ne(known.id))
+        .one(&portal.db.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mine = portal.get(&format!("/portal/invoices/{}", own.number), Some(&cookie)).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.body.contains("TPS (5 %)"));
+    let theirs = portal.get(&format!("/portal/invoices/{}", other.number), Some(&cookie)).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    let missing = portal.get("/portal/invoices/F-9999999", Some(&cookie)).await;
+    assert_eq!(theirs.body.len(), missing.body.len(), "someone else's invoice looks exactly like a missing one");
+    let list = portal.get("/portal/invoices", Some(&cookie)).await;
+    assert!(list.body.contains(&own.number) && !list.body.contains(&format!(">{}<", other.number)));
+}
