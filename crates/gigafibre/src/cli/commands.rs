@@ -214,6 +214,10 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
         println!();
         println!("  Gigafibre is running: open {url}");
         println!("  Demo data is in {}.", config.database);
+        println!("  Customer portal: {url}portal — sign in as customer GF-100002 (or any demo e-mail or phone),");
+        println!(
+            "  then read the link and code it was sent with `gigafibre outbox list` (messages stay in the sandbox)."
+        );
         println!("  Health: {url}healthz · readiness: {url}readyz · metrics: {url}metrics");
         println!("  Press Ctrl-C to stop.");
         println!();

@@ -58,6 +58,25 @@ fn no_store() -> [(header::HeaderName, &'static str); 2] {
     [(header::CACHE_CONTROL, "no-store"), (header::REFERRER_POLICY, "same-origin")]
 }
 
+/// The page this browser was going to when it asked for a link, kept for
+/// the day the link lives so that opening it comes back there.
+const NEXT_COOKIE: &str = "gigafibre_next";
+
+fn remember_next(next: &str) -> HeaderValue {
+    let cookie = format!("{NEXT_COOKIE}={next}; Path=/portal; Max-Age=86400; HttpOnly; SameSite=Lax");
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("gigafibre_next=; Max-Age=0"))
+}
+
+fn remembered_next(headers: &HeaderMap) -> Option<String> {
+    let prefix = format!("{NEXT_COOKIE}=");
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(&prefix).map(str::to_owned))
+}
+
 /// Only a page of the portal: never another site.
 fn portal_path(next: Option<&str>) -> String {
     next.filter(|n| n.starts_with("/portal") && !n.contains("//") && !n.contains('\\'))
@@ -124,10 +143,13 @@ pub async fn request_link(
                     (StatusCode::OK, no_store(), Json(json!({"status": "sent", "hint": sent_to}))).into_response()
                 );
             }
+            let remember = remember_next(&next);
             let mut page = SignInPage::new(m, next);
             page.typed = typed;
             page.sent_to = Some(sent_to);
-            page.respond(StatusCode::OK)
+            let mut response = page.respond(StatusCode::OK)?;
+            response.headers_mut().append(header::SET_COOKIE, remember);
+            Ok(response)
         }
         Requested::RateLimited { retry_after_seconds } => {
             let retry_after = HeaderValue::from(retry_after_seconds);
@@ -184,10 +206,11 @@ pub struct TokenQuery {
 pub async fn open_link(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
+    headers: HeaderMap,
     Query(query): Query<TokenQuery>,
 ) -> Result<Response, PageError> {
     let token = query.token.unwrap_or_default();
-    let next = portal_path(query.next.as_deref());
+    let next = portal_path(query.next.or_else(|| remembered_next(&headers)).as_deref());
     let check =
         links::peek_token(&state.db, &token, state.clock.now()).await.map_err(|e| PageError::database(lang, e))?;
     if let Err(refusal) = check {

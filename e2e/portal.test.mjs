@@ -1,0 +1,80 @@
+// A customer signs in to the portal without a password, on a phone: by the
+// link on one device, by the code on another.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+
+import { baseUrl, launch, screenshotDir, viewports } from "./browser.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => browser?.close());
+
+/** The messages the server queued, newest first, read with the CLI. */
+function outbox() {
+  const json = execFileSync(process.env.GIGAFIBRE_BIN, ["outbox", "list", "--json"], {
+    env: { ...process.env, DATABASE_URL: process.env.GIGAFIBRE_E2E_DATABASE_URL },
+  });
+  return JSON.parse(json.toString());
+}
+
+/** Waits for the background job to answer a request: a new message to `channel`. */
+async function newMessage(channel, seen) {
+  for (let i = 0; i < 40; i++) {
+    const message = outbox().find((m) => m.channel === channel && !seen.has(m.id));
+    if (message) return message;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no ${channel} message arrived`);
+}
+
+test("a customer signs in with the link, then with the code on another device", async () => {
+  const seen = new Set(outbox().map((m) => m.id));
+  const phone = await browser.newContext({ viewport: viewports.phone, locale: "fr-CA" });
+  const page = await phone.newPage();
+  await page.goto(`${baseUrl}/portal/invoices`);
+  assert.match(page.url(), /\/portal\/sign-in\?next=%2Fportal%2Finvoices/, "anonymous visitors are sent to sign in");
+  await page.screenshot({ path: `${screenshotDir}/portal-sign-in-phone.png`, fullPage: true });
+
+  await page.fill("#identifier", "GF-100002");
+  await page.click("text=Recevoir mon lien");
+  assert.ok(await page.isVisible(".chip.ok"), "a chip says where the link went");
+  await page.screenshot({ path: `${screenshotDir}/portal-link-sent-phone.png`, fullPage: true });
+
+  const email = await newMessage("email", seen);
+  const sms = await newMessage("sms", seen);
+  assert.equal(email.subject, "Votre lien de connexion Gigafibre");
+  const link = email.body.match(/https?:\/\/\S+\/portal\/auth\?token=[0-9a-f]{64}/)[0];
+  await page.goto(link.replace(/^https?:\/\/[^/]+/, baseUrl));
+  assert.equal(page.url(), `${baseUrl}/portal/auth`, "the token is gone from the address bar");
+  await page.screenshot({ path: `${screenshotDir}/portal-confirm-phone.png`, fullPage: true });
+  await page.click("text=Ouvrir mon compte");
+  await page.waitForURL(`${baseUrl}/portal/invoices`);
+  assert.ok(await page.isVisible("h1 >> text=Factures"), "back where the customer was going");
+  await page.click(".portal-nav >> text=Mon compte");
+  assert.match(await page.textContent("h1"), /^Bonjour/);
+  await page.screenshot({ path: `${screenshotDir}/portal-dashboard-phone.png`, fullPage: true });
+
+  // The code from the SMS, typed on a laptop that never saw the link.
+  const laptop = await browser.newContext({ viewport: viewports.laptop, locale: "fr-CA" });
+  const other = await laptop.newPage();
+  await other.goto(`${baseUrl}/portal/sign-in`);
+  const cell = sms.to.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, "($1) $2-$3");
+  await other.fill("#identifier", cell);
+  await other.click("text=Recevoir mon lien");
+  const second = await newMessage("sms", new Set([...seen, sms.id]));
+  const code = second.body.match(/\(code (\d{6})/)[1];
+  await other.fill("#code", code);
+  await other.click("text=Me connecter");
+  await other.waitForURL(`${baseUrl}/portal`);
+  await other.screenshot({ path: `${screenshotDir}/portal-dashboard-laptop.png`, fullPage: true });
+
+  await other.click("text=Se déconnecter");
+  await other.waitForURL(`${baseUrl}/portal/sign-in`);
+  await other.goto(`${baseUrl}/portal`);
+  assert.match(other.url(), /\/portal\/sign-in/, "signed out on the server");
+  await phone.close();
+  await laptop.close();
+});
