@@ -57,6 +57,22 @@ test("a customer signs in with the link, then with the code on another device", 
   assert.match(await page.textContent("h1"), /^Bonjour/);
   await page.screenshot({ path: `${screenshotDir}/portal-dashboard-phone.png`, fullPage: true });
 
+  // A support request, opened and answered from the phone.
+  await page.click(".quick-actions >> text=Ouvrir une demande");
+  await page.selectOption("#category", "wifi");
+  await page.fill("#subject", "Wi-Fi faible au sous-sol");
+  await page.fill("#body", "   ");
+  await page.click("text=Envoyer");
+  assert.ok(await page.isVisible(".field-error"), "an empty message is pointed out next to the field");
+  assert.equal(await page.inputValue("#subject"), "Wi-Fi faible au sous-sol", "what was typed is kept");
+  await page.fill("#body", "Le signal tombe dès que je descends.");
+  await page.click("text=Envoyer");
+  await page.waitForURL(/\/portal\/tickets\/\d+$/);
+  await page.fill("#reply", "Même chose ce soir.");
+  await page.click("text=Envoyer");
+  assert.equal(await page.locator(".thread li").count(), 2);
+  await page.screenshot({ path: `${screenshotDir}/portal-ticket-phone.png`, fullPage: true });
+
   // The code from the SMS, typed on a laptop that never saw the link.
   const laptop = await browser.newContext({ viewport: viewports.laptop, locale: "fr-CA" });
   const other = await laptop.newPage();

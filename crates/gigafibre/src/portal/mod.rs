@@ -1,11 +1,13 @@
 //! The customer portal (`/portal`): passwordless sign-in, then the
-//! customer's balance and invoices, phone first, in French and English.
+//! customer's balance, invoices and support requests, phone first, in French
+//! and English.
 
 mod account;
 mod current;
 pub mod identifier;
 pub mod links;
 mod sign_in;
+mod tickets;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route("/portal", get(account::dashboard))
         .route("/portal/invoices", get(account::invoices))
         .route("/portal/invoices/{number}", get(account::invoice))
+        .route("/portal/tickets", get(tickets::list).post(tickets::create))
+        .route("/portal/tickets/new", get(tickets::new_form))
+        .route("/portal/tickets/{id}", get(tickets::show))
+        .route("/portal/tickets/{id}/reply", post(tickets::reply))
         .route("/login", get(sign_in::old_address))
         .route("/update-password", get(sign_in::old_address))
 }

@@ -13,9 +13,9 @@ use gigafibre::db::testing::TestDatabase;
 use gigafibre::demo::{self, Scale};
 use gigafibre::portal::links;
 use gigafibre::web::{AppState, router};
-use gigafibre_db::entities::{customer, invoice, outbox_message, session};
+use gigafibre_db::entities::{customer, invoice, outbox_message, session, ticket};
 use http_body_util::BodyExt;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use tower::ServiceExt;
 
 struct Portal {
@@ -394,4 +394,91 @@ async fn a_customer_never_sees_another_customer_s_invoice() {
     assert_eq!(theirs.body.len(), missing.body.len(), "someone else's invoice looks exactly like a missing one");
     let list = portal.get("/portal/invoices", Some(&cookie)).await;
     assert!(list.body.contains(&own.number) && !list.body.contains(&format!(">{}<", other.number)));
+}
+
+/// The CSRF token of the signed-in customer's forms, read from a page.
+fn csrf_in(page: &str) -> String {
+    let start = page.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + "name=\"csrf\" value=\"".len();
+    page[start..start + 64].to_owned()
+}
+
+#[tokio::test]
+async fn a_customer_opens_a_request_replies_and_never_sees_internal_notes() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let cookie = portal.sign_in(known.id, &known.email.clone().unwrap()).await;
+    let csrf = csrf_in(&portal.get("/portal/tickets/new", Some(&cookie)).await.body);
+
+    let empty = portal
+        .post_form(
+            "/portal/tickets",
+            &[("csrf", &csrf), ("category", "wifi"), ("subject", "W"), ("body", " ")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("au moins 3 caractères") && empty.body.contains("Écrivez votre message"));
+    assert!(empty.body.contains("value=\"W\""), "what was typed is kept");
+
+    let forged = portal
+        .post_form(
+            "/portal/tickets",
+            &[("csrf", "x"), ("category", "wifi"), ("subject", "Wi-Fi"), ("body", "Bonjour")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("category", "wifi"),
+        ("subject", "Wi-Fi faible au sous-sol"),
+        ("body", "Le signal tombe."),
+    ];
+    let created = portal.post_form("/portal/tickets", &form, Some(&cookie)).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let thread_url = created.location().to_owned();
+    let id: i64 = thread_url.rsplit('/').next().unwrap().parse().unwrap();
+
+    portal
+        .db
+        .db
+        .execute_unprepared(&format!(
+            "INSERT INTO ticket_messages (ticket_id, author_kind, channel, internal, body, created_at) \
+             VALUES ({id}, 'staff', 'note', {}, 'Client difficile, noter tout', '2026-11-25T16:00:00Z')",
+            if portal.db.url().starts_with("postgres") { "TRUE" } else { "1" }
+        ))
+        .await
+        .unwrap();
+    let reply = portal
+        .post_form(
+            &format!("{thread_url}/reply"),
+            &[("csrf", &csrf), ("body", "Toujours pareil ce soir.")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let thread = portal.get(&thread_url, Some(&cookie)).await;
+    assert!(thread.body.contains("Le signal tombe.") && thread.body.contains("Toujours pareil ce soir."));
+    assert!(!thread.body.contains("Client difficile"), "an internal note never reaches the customer");
+
+    let list = portal.get("/portal/tickets", Some(&cookie)).await;
+    assert!(list.body.contains("Wi-Fi faible au sous-sol"));
+
+    let other = ticket::Entity::find()
+        .filter(ticket::Column::CustomerId.ne(known.id))
+        .one(&portal.db.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let theirs = portal.get(&format!("/portal/tickets/{}", other.id), Some(&cookie)).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND, "someone else's ticket does not exist for this customer");
+    let reply_theirs = portal
+        .post_form(
+            &format!("/portal/tickets/{}/reply", other.id),
+            &[("csrf", &csrf), ("body", "coucou")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply_theirs.status, StatusCode::NOT_FOUND);
 }
