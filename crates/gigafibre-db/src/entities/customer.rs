@@ -32,6 +32,9 @@ pub struct Model {
     /// Invoices less payments less credit notes, kept in step by every write.
     pub balance_cents: i64,
     pub notes: String,
+    /// The customer agrees to notices by e-mail (sign-in links always go).
+    pub notify_by_email: bool,
+    pub notify_by_sms: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]

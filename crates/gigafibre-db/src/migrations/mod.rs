@@ -11,6 +11,7 @@ mod m20261125_000004_tickets;
 mod m20261125_000005_billing;
 mod m20261125_000006_platform;
 mod m20261125_000007_portal_sign_in;
+mod m20261125_000008_contact_preferences;
 mod support;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_billing::Migration),
             Box::new(m20261125_000006_platform::Migration),
             Box::new(m20261125_000007_portal_sign_in::Migration),
+            Box::new(m20261125_000008_contact_preferences::Migration),
         ]
     }
 }

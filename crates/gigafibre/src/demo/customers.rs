@@ -76,6 +76,8 @@ fn new_customer(rng: &mut ChaCha8Rng, id: i64, since: NaiveDate) -> customer::Mo
         billing_day: rng.random_range(1..=28),
         balance_cents: 0,
         notes: String::new(),
+        notify_by_email: true,
+        notify_by_sms: true,
         created_at,
         updated_at: created_at,
     }

@@ -35,7 +35,7 @@ impl Keyed for plan::Model {
 }
 impl Keyed for customer::Model {
     const KEY: &'static [&'static str] = &["legacy_id"];
-    const KEEP: &'static [&'static str] = &["notes", "balance_cents"];
+    const KEEP: &'static [&'static str] = &["notes", "balance_cents", "notify_by_email", "notify_by_sms"];
 }
 impl Keyed for service_location::Model {
     const KEY: &'static [&'static str] = &["legacy_id"];
@@ -215,6 +215,8 @@ fn customer_and_location(r: &CustomerRow) -> Field<(customer::Model, service_loc
         billing_day: billing_day as i16,
         balance_cents: 0,
         notes: String::new(),
+        notify_by_email: true,
+        notify_by_sms: true,
         created_at: created,
         updated_at: created,
     };

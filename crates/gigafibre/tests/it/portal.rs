@@ -482,3 +482,75 @@ async fn a_customer_opens_a_request_replies_and_never_sees_internal_notes() {
         .await;
     assert_eq!(reply_theirs.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn contact_details_are_validated_saved_audited_and_old_links_stop_working() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let old_email = known.email.clone().unwrap();
+    let cookie = portal.sign_in(known.id, &old_email).await;
+    let page = portal.get("/portal/account", Some(&cookie)).await;
+    assert!(page.body.contains(&old_email));
+    let csrf = csrf_in(&page.body);
+
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("email", "pas-un-courriel"),
+        ("cell", "555-12"),
+        ("home_phone", ""),
+        ("language", "fr"),
+    ];
+    let refused = portal.post_form("/portal/account", &bad, Some(&cookie)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Ce courriel n") && refused.body.contains("10 chiffres"),
+        "each field says what is wrong"
+    );
+    let unchanged = customer::Entity::find_by_id(known.id).one(&portal.db.db).await.unwrap().unwrap();
+    assert_eq!(unchanged.email, known.email, "nothing saved");
+
+    // A link asked for before the change must not work after it.
+    portal.clock.advance(Duration::minutes(16));
+    let (pending_token, _) = portal.link_for(known.id, &old_email).await;
+
+    let good = [
+        ("csrf", csrf.as_str()),
+        ("email", " Nouveau.Courriel@Example.CA "),
+        ("cell", "(450) 555-0199"),
+        ("home_phone", ""),
+        ("language", "en"),
+        ("notify_by_email", "on"),
+    ];
+    let saved = portal.post_form("/portal/account", &good, Some(&cookie)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(
+        saved.headers[header::SET_COOKIE].to_str().unwrap().starts_with("lang=en"),
+        "the language follows the choice"
+    );
+    let changed = customer::Entity::find_by_id(known.id).one(&portal.db.db).await.unwrap().unwrap();
+    assert_eq!(changed.email.as_deref(), Some("nouveau.courriel@example.ca"));
+    assert_eq!(changed.cell.as_deref(), Some("+14505550199"));
+    assert_eq!(changed.home_phone, None);
+    assert_eq!(changed.language, "en");
+    assert!(changed.notify_by_email && !changed.notify_by_sms);
+
+    let notice = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Recipient.eq(old_email.as_str()))
+        .order_by_desc(outbox_message::Column::Id)
+        .one(&portal.db.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(notice.subject.unwrap().contains("modifiées"), "the old address is told, in the customer's language then");
+    let stale = portal.post_form("/portal/auth", &[("token", &pending_token)], None).await;
+    assert_eq!(stale.status, StatusCode::BAD_REQUEST, "a link sent to the old contacts no longer signs in");
+
+    let audit = gigafibre_db::entities::audit_entry::Entity::find()
+        .filter(gigafibre_db::entities::audit_entry::Column::EntityId.eq(known.id))
+        .one(&portal.db.db)
+        .await
+        .unwrap()
+        .expect("the change is in the audit log");
+    assert_eq!(audit.actor_kind, "customer");
+    assert!(audit.before.unwrap().contains(&old_email) && audit.after.unwrap().contains("nouveau.courriel@example.ca"));
+}
