@@ -6,6 +6,7 @@ mod account;
 mod current;
 pub mod identifier;
 pub mod links;
+mod messages;
 mod profile;
 mod sign_in;
 mod tickets;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/invoices", get(account::invoices))
         .route("/portal/invoices/{number}", get(account::invoice))
         .route("/portal/account", get(profile::page).post(profile::save))
+        .route("/portal/messages", get(messages::page))
         .route("/portal/tickets", get(tickets::list).post(tickets::create))
         .route("/portal/tickets/new", get(tickets::new_form))
         .route("/portal/tickets/{id}", get(tickets::show))

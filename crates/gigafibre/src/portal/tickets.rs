@@ -46,7 +46,8 @@ fn status_key(status: &str) -> &'static str {
     }
 }
 
-fn local(lang: Lang, at: DateTime<Utc>) -> String {
+/// A moment in Québec time, as each language writes it.
+pub fn local_time(lang: Lang, at: DateTime<Utc>) -> String {
     let at = at.with_timezone(&Toronto);
     match lang {
         Lang::Fr => at.format("%d/%m/%Y %H h %M").to_string(),
@@ -94,7 +95,7 @@ pub async fn list(
             .map(|t| TicketRow {
                 id: t.id,
                 subject: t.subject.clone(),
-                opened: local(lang, t.created_at),
+                opened: local_time(lang, t.created_at),
                 status_key: status_key(&t.status),
             })
             .collect(),
@@ -302,14 +303,14 @@ async fn thread_page(
         .iter()
         .map(|m| ThreadMessage {
             from_customer: m.author_kind == "customer",
-            at: local(lang, m.created_at),
+            at: local_time(lang, m.created_at),
             body: m.body.clone(),
         })
         .collect();
     if thread.is_empty() && !found.description.is_empty() {
         thread.push(ThreadMessage {
             from_customer: true,
-            at: local(lang, found.created_at),
+            at: local_time(lang, found.created_at),
             body: found.description.clone(),
         });
     }

@@ -464,6 +464,9 @@ async fn a_customer_opens_a_request_replies_and_never_sees_internal_notes() {
 
     let list = portal.get("/portal/tickets", Some(&cookie)).await;
     assert!(list.body.contains("Wi-Fi faible au sous-sol"));
+    let messages = portal.get("/portal/messages", Some(&cookie)).await;
+    assert!(messages.body.contains("Toujours pareil ce soir.") && messages.body.contains("Le signal tombe."));
+    assert!(!messages.body.contains("Client difficile"), "nor in the messages page");
 
     let other = ticket::Entity::find()
         .filter(ticket::Column::CustomerId.ne(known.id))
