@@ -24,6 +24,9 @@ pub const MAX_WRONG_CODES: i32 = 5;
 pub const PER_IDENTIFIER: Limit = Limit { max: 3, window: Duration::minutes(15) };
 /// Requests from one address per window: wider, for a household or an office.
 pub const PER_IP: Limit = Limit { max: 30, window: Duration::minutes(15) };
+/// Wrong codes one account may take in a day before it is locked for the rest
+/// of the window (NIST SP 800-63B: at most 100 consecutive failures).
+pub const FAILURES_PER_ACCOUNT: Limit = Limit { max: 100, window: Duration::hours(24) };
 /// Text messages the whole system sends per hour for sign-in.
 pub const SMS_BUDGET: Limit = Limit { max: 500, window: Duration::hours(1) };
 
@@ -202,6 +205,7 @@ pub enum Refusal {
     Replaced,
     WrongCode,
     TooManyCodes,
+    Locked,
 }
 
 impl Refusal {
@@ -214,6 +218,7 @@ impl Refusal {
             Refusal::Replaced => "portal.refused.replaced",
             Refusal::WrongCode => "portal.refused.wrong_code",
             Refusal::TooManyCodes => "portal.refused.too_many_codes",
+            Refusal::Locked => "portal.refused.locked",
         }
     }
 }
@@ -289,6 +294,10 @@ pub async fn spend_code<C: ConnectionTrait>(
     else {
         return Ok(Err(Refusal::Unknown));
     };
+    let failures_bucket = format!("sign-in-failures:{}", link.customer_id);
+    if let Verdict::RetryAfter(_) = rate_limit::check(conn, &failures_bucket, FAILURES_PER_ACCOUNT, now).await? {
+        return Ok(Err(Refusal::Locked));
+    }
     if hash(code.trim()) == link.code_hash {
         let spent = sign_in_link::Entity::update_many()
             .col_expr(sign_in_link::Column::UsedAt, now.into())
@@ -299,6 +308,7 @@ pub async fn spend_code<C: ConnectionTrait>(
             .await?;
         return Ok(if spent.rows_affected == 1 { Ok(link.customer_id) } else { Err(Refusal::Used) });
     }
+    rate_limit::hit(conn, &failures_bucket, now).await?;
     let failed = link.failed_codes + 1;
     let mut update = sign_in_link::Entity::update_many()
         .col_expr(sign_in_link::Column::FailedCodes, failed.into())

@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/auth", get(sign_in::open_link).post(sign_in::confirm_link))
         .route("/portal/code", post(sign_in::confirm_code))
         .route("/portal/sign-out", post(sign_in::sign_out))
+        .route("/portal/sign-out-everywhere", post(sign_in::sign_out_everywhere))
         .route("/portal", get(account::dashboard))
         .route("/portal/invoices", get(account::invoices))
         .route("/portal/invoices/{number}", get(account::invoice))

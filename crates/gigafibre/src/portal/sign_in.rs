@@ -336,6 +336,29 @@ pub async fn sign_out(
     Ok(response)
 }
 
+/// Ends every session of the customer, on every device, and revokes every
+/// outstanding link: what to do after losing a phone.
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    customer: CurrentCustomer,
+    axum::Form(form): axum::Form<SignOutForm>,
+) -> Result<Response, PageError> {
+    if form.csrf != customer.csrf_token {
+        return Err(PageError::forbidden(lang));
+    }
+    let db_error = |e| PageError::database(lang, e);
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await.map_err(db_error)?;
+    session::end_all_for_customer(&txn, customer.customer_id).await.map_err(db_error)?;
+    links::revoke_links_of(&txn, customer.customer_id, state.clock.now()).await.map_err(db_error)?;
+    txn.commit().await.map_err(db_error)?;
+    let mut response = Redirect::to("/portal/sign-in").into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, None)) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
 /// Bookmarks from the old system.
 pub async fn old_address() -> Redirect {
     Redirect::permanent("/portal/sign-in")

@@ -557,3 +557,49 @@ async fn contact_details_are_validated_saved_audited_and_old_links_stop_working(
     assert_eq!(audit.actor_kind, "customer");
     assert!(audit.before.unwrap().contains(&old_email) && audit.after.unwrap().contains("nouveau.courriel@example.ca"));
 }
+
+#[tokio::test]
+async fn a_hundred_wrong_codes_in_a_day_lock_sign_in_by_code() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let cell = typed(known.cell.as_ref().unwrap());
+    let (_, code) = portal.link_for(known.id, &cell).await;
+    let now = start_of_test();
+    for minute in 0..100 {
+        gigafibre::auth::rate_limit::hit(
+            &portal.db.db,
+            &format!("sign-in-failures:{}", known.id),
+            now - Duration::minutes(minute),
+        )
+        .await
+        .unwrap();
+    }
+    let locked = portal.post_form("/portal/code", &[("identifier", &cell), ("code", &code)], None).await;
+    assert_eq!(locked.status, StatusCode::BAD_REQUEST);
+    assert!(locked.body.contains("bloquée jusqu"), "{}", locked.body);
+    assert_eq!(portal.sessions().await, 0, "even the right code does not sign in while locked");
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_device_and_every_pending_link() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let email = known.email.clone().unwrap();
+    let phone_cookie = portal.sign_in(known.id, &email).await;
+    let laptop_cookie = portal.sign_in(known.id, &email).await;
+    portal.clock.advance(Duration::minutes(16));
+    let (pending, _) = portal.link_for(known.id, &email).await;
+    assert_eq!(portal.sessions().await, 2);
+
+    let csrf = csrf_in(&portal.get("/portal/account", Some(&phone_cookie)).await.body);
+    let out = portal.post_form("/portal/sign-out-everywhere", &[("csrf", &csrf)], Some(&phone_cookie)).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(portal.sessions().await, 0);
+    assert_eq!(
+        portal.get("/portal", Some(&laptop_cookie)).await.status,
+        StatusCode::SEE_OTHER,
+        "the laptop is out too"
+    );
+    let stale = portal.post_form("/portal/auth", &[("token", &pending)], None).await;
+    assert_eq!(stale.status, StatusCode::BAD_REQUEST, "a stolen link is useless after signing out everywhere");
+}
