@@ -150,6 +150,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench { scenario: BenchScenario::Portal { seconds, json } } => {
+            let db = db::open_existing(&config.database).await?;
+            let figures = bench::portal(db, config, seconds).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&figures)?);
+            } else {
+                let line = |name: &str, load: &bench::Load| {
+                    println!(
+                        "{name:<28} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} requests, {} unexpected)",
+                        load.per_second, load.p50_ms, load.p99_ms, load.requests, load.unexpected
+                    )
+                };
+                println!("{} connections, {} s each, over loopback", figures.connections, figures.seconds);
+                line("bare-bones: axum hello", &figures.bare_hello);
+                line("bare-bones: 3 reads + HTML", &figures.bare_dashboard);
+                line("portal dashboard (signed in)", &figures.dashboard);
+                println!("dashboard ratio              {:>9.2} ×", figures.dashboard_ratio);
+                line("request-link", &figures.request_link);
+                println!(
+                    "request-link median: known {:.2} ms, unknown {:.2} ms ({:.1} % apart)",
+                    figures.known_median_ms, figures.unknown_median_ms, figures.known_unknown_gap_percent
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Backup { to } => {
             let db = db::open_existing(&config.database).await?;
             let bytes = backup::backup(&db, &to).await?;
@@ -223,7 +248,10 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
         println!();
     }
     tracing::info!(%address, database = %config.database, "serving");
-    let outbox_worker = outbox::spawn_worker(db.clone(), std::sync::Arc::new(outbox::Sandbox), outbox::POLL_INTERVAL);
+    let router = outbox::Router::from_config(&config)
+        .map_err(|problem| anyhow::anyhow!("cannot set up outbound e-mail and SMS: {problem}"))?;
+    tracing::info!(outbound = %router.describe(), "outbox providers");
+    let outbox_worker = outbox::spawn_worker(db.clone(), std::sync::Arc::new(router), outbox::POLL_INTERVAL);
     let state = web::AppState {
         db,
         config: std::sync::Arc::new(config),

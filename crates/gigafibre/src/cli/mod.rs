@@ -121,6 +121,17 @@ pub enum ConfigAction {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchScenario {
+    /// The portal over loopback on the SQLite database DATABASE_URL names
+    /// (seed it at full scale first): the dashboard against a bare-bones
+    /// handler, and request-link for known and unknown identifiers.
+    Portal {
+        /// How long each load runs.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the demo data into SQLite: our seed writer against plain rusqlite.
     Seed {
         #[arg(long, value_enum, default_value = "full")]

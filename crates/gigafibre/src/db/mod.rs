@@ -11,7 +11,10 @@ use std::time::Duration;
 
 use gigafibre_db::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 pub use bulk::{BulkWriter, reset_id_sequences};
 pub use target::{DatabaseTarget, Engine, TargetError};
@@ -67,12 +70,29 @@ pub async fn connect(target: &DatabaseTarget) -> Result<DatabaseConnection, DbEr
 /// leaves the schema as it was. On PostgreSQL a transaction-scoped advisory
 /// lock makes instances that start together migrate one after the other.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbError> {
-    let txn = db.begin().await.map_err(DbError::Migrate)?;
+    let txn = begin_write(db).await.map_err(DbError::Migrate)?;
     if engine_of(db) == Engine::Postgres {
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(7265431)").await.map_err(DbError::Migrate)?;
     }
     Migrator::up(&txn, None).await.map_err(DbError::Migrate)?;
     txn.commit().await.map_err(DbError::Migrate)
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at
+/// once (`BEGIN IMMEDIATE`), so that a transaction that reads before it
+/// writes waits for another writer instead of failing with "database is
+/// locked" when it tries to upgrade.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    if engine_of(db) == Engine::Sqlite {
+        let options = TransactionOptions {
+            isolation_level: None,
+            access_mode: None,
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        };
+        db.begin_with_options(options).await
+    } else {
+        db.begin().await
+    }
 }
 
 /// Opens a database that must already exist: commands that only read or copy

@@ -10,7 +10,7 @@ use std::fmt;
 use std::path::Path;
 
 use indicatif::ProgressBar;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 
 use super::known::Known;
 use super::layout::{CreditNoteRow, CustomerRow, InvoiceRow, LegacyFile, PlanRow, SubscriptionRow};
@@ -76,7 +76,7 @@ pub async fn import(db: &DatabaseConnection, dir: &Path, progress: &ProgressBar)
         return Err(ImportError::NoFolder(dir.display().to_string()));
     }
     let mut report = ImportReport { files: Vec::new(), progress: progress.clone() };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let plans = step::<Plans>(&txn, dir, &mut report, &[]).await?;
     let customers = step::<Customers>(&txn, dir, &mut report, &[]).await?;
     let subscriptions =

@@ -1,5 +1,6 @@
-//! Who hands a message over: the sandbox now; SMTP and a Twilio-compatible
-//! SMS API later, behind the same trait.
+//! Who hands a message over: the sandbox, SMTP ([`super::Smtp`]) and a
+//! Twilio-compatible SMS API ([`super::SmsApi`]), behind the same trait;
+//! [`super::Router`] picks one per message.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -7,12 +8,15 @@ use std::pin::Pin;
 use super::message::Message;
 
 /// What a provider did with a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Delivered {
     /// Accepted by the real service: the row becomes `sent`.
     Sent,
     /// Kept here on purpose: the row becomes `sandboxed`.
     Sandboxed,
+    /// Kept here by a rule (a recipient outside the allowlist): the row
+    /// becomes `sandboxed`, with the reason as its last error.
+    Withheld(String),
 }
 
 /// Why a provider did not deliver.

@@ -146,6 +146,10 @@ pub(super) async fn record<C: ConnectionTrait>(
             let status = match delivered {
                 Delivered::Sent => Status::Sent,
                 Delivered::Sandboxed => Status::Sandboxed,
+                Delivered::Withheld(reason) => {
+                    update = update.col_expr(Column::LastError, Expr::value(reason.clone()));
+                    Status::Sandboxed
+                }
             };
             update = update.col_expr(Column::SentAt, Expr::value(now)).col_expr(Column::AvailableAt, Expr::value(now));
             status

@@ -49,7 +49,7 @@ pub async fn request(
     ip: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Requested, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let identifier_bucket = format!("sign-in:{}", identifier.key());
     let ip_bucket = format!("sign-in-ip:{}", ip.as_deref().unwrap_or("unknown"));
     let verdicts = [

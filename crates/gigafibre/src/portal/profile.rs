@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gigafibre_db::entities::customer;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -155,7 +155,7 @@ pub async fn save(
     };
     let db_error = |e| PageError::database(lang, e);
     let now = state.clock.now();
-    let txn = state.db.begin().await.map_err(db_error)?;
+    let txn = crate::db::begin_write(&state.db).await.map_err(db_error)?;
     let found = customer::Entity::find_by_id(current.customer_id).one(&txn).await.map_err(db_error)?;
     let Some(found) = found else { return Err(PageError::not_found(lang)) };
     let contacts_changed = found.email != checked.email || found.cell != checked.cell;
