@@ -81,6 +81,9 @@ pub struct Config {
     pub sms: SmsSettings,
     /// Outside production, the only recipients a real provider may reach.
     pub outbox_allowlist: Allowlist,
+    /// Behind a reverse proxy that sets `X-Forwarded-For`: only then is that
+    /// header believed (per-address rate limits read it).
+    pub trust_forwarded_for: bool,
     pub sources: BTreeMap<&'static str, Source>,
 }
 
@@ -262,6 +265,7 @@ struct FileSettings {
     sms_auth_token: Option<String>,
     sms_from: Option<String>,
     outbox_allowlist: Option<ListSetting>,
+    trust_forwarded_for: Option<bool>,
 }
 
 /// A list in the TOML file: `"a, b"` or `["a", "b"]`.
@@ -403,6 +407,17 @@ impl Config {
                 )
                 .unwrap_or_default(),
         );
+        let trust_text = layers.pick(
+            "trust_forwarded_for",
+            &["GIGAFIBRE_TRUST_FORWARDED_FOR"],
+            settings.trust_forwarded_for.map(|b| b.to_string()),
+            "false",
+        );
+        let trust_forwarded_for = match trust_text.trim().to_lowercase().as_str() {
+            "true" | "yes" | "1" => true,
+            "false" | "no" | "0" => false,
+            _ => return Err(invalid("GIGAFIBRE_TRUST_FORWARDED_FOR", &trust_text, "use true or false")),
+        };
 
         Ok(Config {
             database,
@@ -415,6 +430,7 @@ impl Config {
             smtp,
             sms,
             outbox_allowlist,
+            trust_forwarded_for,
             sources: layers.sources,
         })
     }
@@ -536,6 +552,11 @@ impl Config {
             channel(smtp.is_configured(), "SMTP"),
             channel(sms.is_configured(), "SMS API")
         ));
+        lines.push(if self.trust_forwarded_for {
+            "client addr   from X-Forwarded-For (behind a trusted proxy)".to_owned()
+        } else {
+            "client addr   the connection's address (X-Forwarded-For ignored)".to_owned()
+        });
         lines.push(if self.environment == Environment::Production {
             "allowlist     not applied in production: every recipient is reached".to_owned()
         } else if self.outbox_allowlist.entries().is_empty() {

@@ -12,7 +12,7 @@ use super::identifier::{Hint, Identifier};
 use super::links::{self, Refusal, Requested};
 use crate::auth::session;
 use crate::i18n::Messages;
-use crate::web::{AppState, PageError, RequestLang};
+use crate::web::{AppState, ClientAddress, PageError, RequestLang};
 
 #[derive(Template)]
 #[template(path = "portal/templates/sign_in.html")]
@@ -109,6 +109,7 @@ pub struct LinkRequest {
 pub async fn request_link(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
+    ClientAddress(ip): ClientAddress,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
@@ -130,7 +131,6 @@ pub async fn request_link(
         page.error = Some("portal.identifier_invalid");
         return page.respond(StatusCode::UNPROCESSABLE_ENTITY);
     };
-    let ip = client_ip(&headers);
     let outcome = links::request(&state.db, &identifier, lang, ip, state.clock.now())
         .await
         .map_err(|e| PageError::database(lang, e))?;
@@ -173,16 +173,6 @@ fn describe(m: &Messages, hint: &Hint) -> String {
         Hint::Email(redacted) | Hint::Phone(redacted) => redacted.clone(),
         Hint::OnFile => m.t("portal.hint_on_file").to_owned(),
     }
-}
-
-/// The address the request came from, as the first proxy saw it.
-fn client_ip(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|ip| ip.trim().to_owned())
-        .filter(|ip| !ip.is_empty())
 }
 
 #[derive(Template)]
@@ -329,11 +319,7 @@ pub async fn sign_out(
         return Err(PageError::forbidden(lang));
     }
     session::end(&state.db, &customer.cookie_value).await.map_err(|e| PageError::database(lang, e))?;
-    let mut response = Redirect::to("/portal/sign-in").into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, None)) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    Ok(response)
+    Ok(back_to_sign_in(&state))
 }
 
 /// Ends every session of the customer, on every device, and revokes every
@@ -352,11 +338,16 @@ pub async fn sign_out_everywhere(
     session::end_all_for_customer(&txn, customer.customer_id).await.map_err(db_error)?;
     links::revoke_links_of(&txn, customer.customer_id, state.clock.now()).await.map_err(db_error)?;
     txn.commit().await.map_err(db_error)?;
+    Ok(back_to_sign_in(&state))
+}
+
+/// Clears the session cookie and goes to the sign-in page.
+fn back_to_sign_in(state: &AppState) -> Response {
     let mut response = Redirect::to("/portal/sign-in").into_response();
     if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, None)) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
-    Ok(response)
+    response
 }
 
 /// Bookmarks from the old system.

@@ -1,6 +1,7 @@
 //! The HTTP server: routes, middleware, graceful shutdown.
 
 mod assets;
+mod client;
 mod errors;
 mod health;
 mod home;
@@ -22,6 +23,7 @@ use tower_http::trace::TraceLayer;
 use crate::clock::Clock;
 use crate::config::Config;
 
+pub use client::ClientAddress;
 pub use errors::{PageError, error_id};
 pub use language::RequestLang;
 
@@ -58,7 +60,8 @@ pub fn router(state: AppState) -> Router {
 /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     crate::portal::spawn_background(state.db.clone(), state.config.public_url.clone(), state.clock.clone());
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -603,3 +603,27 @@ async fn signing_out_everywhere_ends_every_device_and_every_pending_link() {
     let stale = portal.post_form("/portal/auth", &[("token", &pending)], None).await;
     assert_eq!(stale.status, StatusCode::BAD_REQUEST, "a stolen link is useless after signing out everywhere");
 }
+
+#[tokio::test]
+async fn a_forged_forwarded_for_header_does_not_dodge_the_per_address_limit() {
+    let portal = &Portal::new().await;
+    let ask = |n: u32| {
+        let body = serde_json::json!({ "identifier": format!("450555{n:04}") }).to_string();
+        let forged = format!("203.0.113.{n}");
+        async move {
+            portal
+                .send(
+                    Method::POST,
+                    "/portal/request-link",
+                    &[("content-type", "application/json"), ("x-forwarded-for", &forged)],
+                    Some(body),
+                )
+                .await
+                .status
+        }
+    };
+    for n in 0..links::PER_IP.max as u32 {
+        assert_eq!(ask(n).await, StatusCode::OK, "request {n}");
+    }
+    assert_eq!(ask(99).await, StatusCode::TOO_MANY_REQUESTS, "the header is not believed without a trusted proxy");
+}
