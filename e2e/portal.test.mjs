@@ -2,36 +2,34 @@
 // link on one device, by the code on another.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 
 import { baseUrl, launch, screenshotDir, viewports } from "./browser.mjs";
+import { plainText, smsApi, smtpSink } from "./fakes.mjs";
+
+// .ci/browser points the server's SMTP and SMS providers at these ports.
+const mail = smtpSink(Number(process.env.GIGAFIBRE_E2E_SMTP_PORT ?? 2525));
+const texts = smsApi(Number(process.env.GIGAFIBRE_E2E_SMS_PORT ?? 8099));
 
 let browser;
 before(async () => {
   browser = await launch();
 });
-after(async () => browser?.close());
+after(async () => {
+  await browser?.close();
+  mail.close();
+  texts.close();
+});
 
-/** The messages the server queued, newest first, read with the CLI. */
-function outbox() {
-  const json = execFileSync(process.env.GIGAFIBRE_BIN, ["outbox", "list", "--json"], {
-    env: { ...process.env, DATABASE_URL: process.env.GIGAFIBRE_E2E_DATABASE_URL },
-  });
-  return JSON.parse(json.toString());
-}
-
-/** Waits for the background job to answer a request: a new message to `channel`. */
-async function newMessage(channel, seen) {
-  for (let i = 0; i < 40; i++) {
-    const message = outbox().find((m) => m.channel === channel && !seen.has(m.id));
-    if (message) return message;
+/** Waits for the `count`-th message to reach a fake provider. */
+async function delivered(list, count) {
+  for (let i = 0; i < 60; i++) {
+    if (list.length >= count) return list[count - 1];
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`no ${channel} message arrived`);
+  throw new Error("no message arrived at the provider");
 }
 
 test("a customer signs in with the link, then with the code on another device", async () => {
-  const seen = new Set(outbox().map((m) => m.id));
   const phone = await browser.newContext({ viewport: viewports.phone, locale: "fr-CA" });
   const page = await phone.newPage();
   await page.goto(`${baseUrl}/portal/invoices`);
@@ -43,10 +41,12 @@ test("a customer signs in with the link, then with the code on another device", 
   assert.ok(await page.isVisible(".chip.ok"), "a chip says where the link went");
   await page.screenshot({ path: `${screenshotDir}/portal-link-sent-phone.png`, fullPage: true });
 
-  const email = await newMessage("email", seen);
-  const sms = await newMessage("sms", seen);
-  assert.equal(email.subject, "Votre lien de connexion Gigafibre");
-  const link = email.body.match(/https?:\/\/\S+\/portal\/auth\?token=[0-9a-f]{64}/)[0];
+  const email = await delivered(mail.messages, 1);
+  const sms = await delivered(texts.messages, 1);
+  assert.match(email.data, /Subject: Votre lien de connexion Gigafibre/);
+  assert.match(email.data, /text\/html/, "the e-mail has an HTML part with the button");
+  assert.ok(sms.auth.startsWith("Basic "), "the SMS API is called with basic auth");
+  const link = plainText(email.data).match(/https?:\/\/\S+\/portal\/auth\?token=[0-9a-f]{64}/)[0];
   await page.goto(link.replace(/^https?:\/\/[^/]+/, baseUrl));
   assert.equal(page.url(), `${baseUrl}/portal/auth`, "the token is gone from the address bar");
   await page.screenshot({ path: `${screenshotDir}/portal-confirm-phone.png`, fullPage: true });
@@ -80,7 +80,7 @@ test("a customer signs in with the link, then with the code on another device", 
   const cell = sms.to.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, "($1) $2-$3");
   await other.fill("#identifier", cell);
   await other.click("text=Recevoir mon lien");
-  const second = await newMessage("sms", new Set([...seen, sms.id]));
+  const second = await delivered(texts.messages, 2);
   const code = second.body.match(/\(code (\d{6})/)[1];
   await other.fill("#code", code);
   await other.click("text=Me connecter");
@@ -93,4 +93,20 @@ test("a customer signs in with the link, then with the code on another device", 
   assert.match(other.url(), /\/portal\/sign-in/, "signed out on the server");
   await phone.close();
   await laptop.close();
+});
+
+test("the fourth request for one identifier shows when to try again", async () => {
+  const context = await browser.newContext({ viewport: viewports.phone, locale: "fr-CA" });
+  const page = await context.newPage();
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    await page.goto(`${baseUrl}/portal/sign-in`);
+    await page.fill("#identifier", "819 555-0142");
+    await page.click("text=Recevoir mon lien");
+  }
+  const banner = page.locator(".banner.warn");
+  assert.ok(await banner.isVisible(), "a banner explains the wait");
+  assert.match(await banner.textContent(), /Réessayez dans \d+ minutes/);
+  assert.equal(await page.inputValue("#identifier"), "819 555-0142", "what was typed is kept");
+  await page.screenshot({ path: `${screenshotDir}/portal-rate-limited-phone.png`, fullPage: true });
+  await context.close();
 });
