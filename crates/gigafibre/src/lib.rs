@@ -20,6 +20,7 @@ pub mod equipment;
 pub mod i18n;
 pub mod integrity;
 pub mod legacy;
+pub mod ops;
 pub mod outbox;
 pub mod portal;
 pub mod stats;

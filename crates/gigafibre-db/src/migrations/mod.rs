@@ -12,6 +12,7 @@ mod m20261125_000005_billing;
 mod m20261125_000006_platform;
 mod m20261125_000007_portal_sign_in;
 mod m20261125_000008_contact_preferences;
+mod m20261125_000009_staff_links;
 mod support;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_platform::Migration),
             Box::new(m20261125_000007_portal_sign_in::Migration),
             Box::new(m20261125_000008_contact_preferences::Migration),
+            Box::new(m20261125_000009_staff_links::Migration),
         ]
     }
 }

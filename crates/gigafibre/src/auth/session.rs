@@ -19,6 +19,16 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
+/// Whose session it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Customer(i64),
+    Staff(i64),
+}
+
+/// How long a member of staff stays signed in: one working day.
+pub const STAFF_SESSION_HOURS: i64 = 12;
+
 /// Starts a customer session. Always a new id: an id planted before sign-in
 /// is never promoted (session fixation).
 pub async fn start_customer<C: ConnectionTrait>(
@@ -27,18 +37,32 @@ pub async fn start_customer<C: ConnectionTrait>(
     now: DateTime<Utc>,
     user_agent: Option<String>,
 ) -> Result<NewSession, DbErr> {
+    start(conn, Owner::Customer(customer_id), now, user_agent).await
+}
+
+/// Starts a session for anyone; a new random id every time.
+pub async fn start<C: ConnectionTrait>(
+    conn: &C,
+    owner: Owner,
+    now: DateTime<Utc>,
+    user_agent: Option<String>,
+) -> Result<NewSession, DbErr> {
     let cookie_value = new_token();
     let csrf_token = new_token();
+    let (kind, customer_id, staff_id, lifetime) = match owner {
+        Owner::Customer(id) => ("customer", Some(id), None, Duration::days(CUSTOMER_SESSION_DAYS)),
+        Owner::Staff(id) => ("staff", None, Some(id), Duration::hours(STAFF_SESSION_HOURS)),
+    };
     let row = session::ActiveModel {
         id_hash: Set(hash(&cookie_value)),
-        kind: Set("customer".into()),
-        customer_id: Set(Some(customer_id)),
-        staff_id: Set(None),
+        kind: Set(kind.into()),
+        customer_id: Set(customer_id),
+        staff_id: Set(staff_id),
         technician_id: Set(None),
         csrf_token: Set(csrf_token.clone()),
         created_at: Set(now),
         last_seen_at: Set(now),
-        expires_at: Set(now + Duration::days(CUSTOMER_SESSION_DAYS)),
+        expires_at: Set(now + lifetime),
         ip: Set(None),
         user_agent: Set(user_agent.map(|ua| ua.chars().take(250).collect())),
     };

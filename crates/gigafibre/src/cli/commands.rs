@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
-use super::{BenchScenario, Cli, Command, ConfigAction, ImportSource, OutboxAction};
+use super::{BenchScenario, Cli, Command, ConfigAction, ImportSource, OutboxAction, StaffAction};
 use crate::config::{Config, LogFormat};
 use crate::demo::{self, Scale};
 use crate::stats::Stats;
@@ -148,6 +148,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("gigafibre seed      {:>9.2} s", figures.gigafibre_seconds);
                 println!("ratio               {:>9.2} ×", figures.ratio);
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Staff { action: StaffAction::Add { email, role, name } } => {
+            let db = db::open(&config.database).await?;
+            let member = crate::ops::staff::add(&db, &email, &role, name.as_deref(), chrono::Utc::now()).await?;
+            println!(
+                "{} ({}) is {}. Sign in with: gigafibre staff link {}",
+                member.name, member.email, member.role, member.email
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Staff { action: StaffAction::Link { email } } => {
+            let db = db::open_existing(&config.database).await?;
+            let token = crate::ops::staff::mint_link(&db, &email, chrono::Utc::now()).await?;
+            let url = config.public_url.join(&format!("ops/auth?token={token}"))?;
+            println!("{url}");
+            println!("One use, within 10 minutes.");
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { scenario: BenchScenario::Portal { seconds, json } } => {

@@ -76,6 +76,11 @@ pub enum Command {
     },
     /// Audit the data's integrity; exits non-zero on any violation.
     Check,
+    /// Staff accounts and their one-time sign-in links.
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
     /// Measure a scenario beside a bare-bones program doing the same work.
     Bench {
         #[command(subcommand)]
@@ -117,6 +122,21 @@ pub enum OutboxAction {
 pub enum ConfigAction {
     /// Show every setting, where it came from, and what is missing.
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffAction {
+    /// Add a member of staff (or change their role).
+    Add {
+        email: String,
+        /// agent, dispatcher, billing or admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Print a one-time sign-in link (10 minutes) for a member of staff.
+    Link { email: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,7 @@ mod client;
 mod errors;
 mod health;
 mod home;
-mod language;
+pub(crate) mod language;
 mod metrics;
 
 use std::sync::Arc;
@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(language::switch))
         .route("/static/{*path}", get(assets::serve))
         .merge(crate::portal::routes())
+        .merge(crate::ops::routes())
         .fallback(errors::not_found)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(CompressionLayer::new())

@@ -7,6 +7,7 @@ mod cli;
 mod delivery;
 mod import;
 mod integrity;
+mod ops;
 mod outbox;
 mod portal;
 mod support;

@@ -1,0 +1,138 @@
+//! The ops app's sign-in by one-time link and its front page.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::roles::{AnyRole, Staff};
+use super::staff;
+use crate::auth::session::{self, Owner};
+use crate::i18n::{Lang, Messages};
+use crate::stats::Stats;
+use crate::web::{AppState, PageError, RequestLang};
+
+#[derive(Template)]
+#[template(path = "ops/templates/sign_in.html")]
+struct SignInPage {
+    m: Messages,
+    current_path: String,
+    error: Option<&'static str>,
+}
+
+fn sign_in_page(lang: Lang, error: Option<&'static str>, status: StatusCode) -> Result<Response, PageError> {
+    let page = SignInPage { m: Messages::new(lang), current_path: "/ops/sign-in".into(), error };
+    let html = page.render().map_err(|e| PageError::internal(lang, e))?;
+    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+}
+
+pub async fn sign_in(RequestLang(lang): RequestLang) -> Result<Response, PageError> {
+    sign_in_page(lang, None, StatusCode::OK)
+}
+
+#[derive(Template)]
+#[template(path = "ops/templates/confirm.html")]
+struct ConfirmPage {
+    m: Messages,
+    current_path: String,
+    token: String,
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+/// What the link opens: a button, so that nothing is spent by a mere visit.
+pub async fn open_link(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    let token = query.token.unwrap_or_default();
+    let live =
+        staff::link_is_live(&state.db, &token, state.clock.now()).await.map_err(|e| PageError::database(lang, e))?;
+    if !live {
+        return sign_in_page(lang, Some("ops.link_refused"), StatusCode::BAD_REQUEST);
+    }
+    let page = ConfirmPage { m: Messages::new(lang), current_path: "/ops/auth".into(), token };
+    let html = page.render().map_err(|e| PageError::internal(lang, e))?;
+    Ok(([(header::CACHE_CONTROL, "no-store"), (header::REFERRER_POLICY, "same-origin")], Html(html)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    token: String,
+}
+
+pub async fn confirm_link(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    headers: axum::http::HeaderMap,
+    axum::Form(form): axum::Form<TokenForm>,
+) -> Result<Response, PageError> {
+    let db_error = |e| PageError::database(lang, e);
+    let now = state.clock.now();
+    let Some(staff_id) = staff::spend_link(&state.db, &form.token, now).await.map_err(db_error)? else {
+        return sign_in_page(lang, Some("ops.link_refused"), StatusCode::BAD_REQUEST);
+    };
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let new = session::start(&state.db, Owner::Staff(staff_id), now, user_agent).await.map_err(db_error)?;
+    let mut response = Redirect::to("/ops").into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, Some(&new.cookie_value))) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "ops/templates/home.html")]
+struct HomePage {
+    m: Messages,
+    current_path: String,
+    csrf: String,
+    name: String,
+    role: &'static str,
+    figures: Vec<(&'static str, String)>,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    staff: Staff<AnyRole>,
+) -> Result<Response, PageError> {
+    let stats = Stats::count(&state.db).await.map_err(|e| PageError::database(lang, e))?;
+    let m = Messages::new(lang);
+    let page = HomePage {
+        current_path: "/ops".into(),
+        csrf: staff.csrf_token,
+        name: staff.member.name,
+        role: staff.role.code(),
+        figures: stats.rows().iter().map(|(name, count)| (*name, m.count(count))).collect(),
+        m,
+    };
+    Ok(Html(page.render().map_err(|e| PageError::internal(lang, e))?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SignOutForm {
+    csrf: String,
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    staff: Staff<AnyRole>,
+    axum::Form(form): axum::Form<SignOutForm>,
+) -> Result<Response, PageError> {
+    if form.csrf != staff.csrf_token {
+        return Err(PageError::forbidden(lang));
+    }
+    session::end(&state.db, &staff.cookie_value).await.map_err(|e| PageError::database(lang, e))?;
+    let mut response = Redirect::to("/ops/sign-in").into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, None)) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}

@@ -1,0 +1,103 @@
+//! Staff roles, carried by the type of the extractor a handler takes: a
+//! handler that takes `Staff<Billing>` cannot be reached by an agent, and no
+//! customer or technician session reaches `/ops` at all.
+
+use std::marker::PhantomData;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use gigafibre_db::entities::staff;
+use sea_orm::EntityTrait;
+
+use crate::auth::session;
+use crate::web::{AppState, PageError};
+
+/// The roles staff can hold (technicians only reach the tech app).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Agent,
+    Dispatcher,
+    Billing,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Agent, Role::Dispatcher, Role::Billing, Role::Admin];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Dispatcher => "dispatcher",
+            Role::Billing => "billing",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.code() == code.trim().to_lowercase())
+    }
+}
+
+/// Which roles a handler admits. Admins are admitted everywhere.
+pub trait Allowed: Send + Sync + 'static {
+    fn admits(role: Role) -> bool;
+}
+
+/// Any member of staff.
+pub struct AnyRole;
+impl Allowed for AnyRole {
+    fn admits(_: Role) -> bool {
+        true
+    }
+}
+
+/// A signed-in member of staff whose role `R` admits.
+pub struct Staff<R: Allowed> {
+    pub member: staff::Model,
+    pub role: Role,
+    pub csrf_token: String,
+    pub cookie_value: String,
+    allowed: PhantomData<R>,
+}
+
+/// Not signed in as staff: to the staff sign-in page (401 for htmx/API);
+/// signed in with a role that is not admitted: 403.
+pub enum Refused {
+    SignIn { partial: bool },
+    Forbidden(PageError),
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::SignIn { partial: true } => {
+                (StatusCode::UNAUTHORIZED, [(header::CACHE_CONTROL, "no-store")], "sign-in required").into_response()
+            }
+            Refused::SignIn { partial: false } => Redirect::to("/ops/sign-in").into_response(),
+            Refused::Forbidden(page) => page.into_response(),
+        }
+    }
+}
+
+impl<R: Allowed> FromRequestParts<AppState> for Staff<R> {
+    type Rejection = Refused;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let partial = parts.headers.contains_key("hx-request");
+        let sign_in = || Refused::SignIn { partial };
+        let cookie_value = session::cookie_value(&state.config, &parts.headers).ok_or_else(sign_in)?;
+        let row =
+            session::find(&state.db, &cookie_value, state.clock.now()).await.ok().flatten().ok_or_else(sign_in)?;
+        let staff_id = row.staff_id.filter(|_| row.kind == "staff").ok_or_else(sign_in)?;
+        let member = staff::Entity::find_by_id(staff_id).one(&state.db).await.ok().flatten().filter(|m| m.active);
+        let member = member.ok_or_else(sign_in)?;
+        let role = Role::from_code(&member.role).ok_or_else(sign_in)?;
+        if !R::admits(role) && role != Role::Admin {
+            let lang = crate::web::language::lang_of(parts);
+            return Err(Refused::Forbidden(PageError::forbidden(lang)));
+        }
+        Ok(Staff { member, role, csrf_token: row.csrf_token, cookie_value, allowed: PhantomData })
+    }
+}

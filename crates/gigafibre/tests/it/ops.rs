@@ -1,0 +1,140 @@
+//! Staff sign-in to the ops app by one-time link, and who never gets in.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use chrono::{Duration, NaiveDate};
+use gigafibre::auth::session;
+use gigafibre::clock::ManualClock;
+use gigafibre::config::Config;
+use gigafibre::db::testing::TestDatabase;
+use gigafibre::ops::staff;
+use gigafibre::web::{AppState, router};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use crate::support::gigafibre;
+
+struct Answer {
+    status: StatusCode,
+    location: String,
+    cookie: Option<String>,
+    body: String,
+}
+
+async fn send(app: &Router, method: Method, uri: &str, cookie: Option<&str>, form: Option<&str>) -> Answer {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    if form.is_some() {
+        request = request.header("content-type", "application/x-www-form-urlencoded");
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(form.map(|f| Body::from(f.to_owned())).unwrap_or_default()).unwrap())
+        .await
+        .unwrap();
+    let header_text = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let location = header_text(header::LOCATION);
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned);
+    let status = response.status();
+    let body = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    Answer { status, location, cookie, body }
+}
+
+fn app(db: &TestDatabase, clock: &ManualClock) -> Router {
+    let config = Arc::new(Config::load_from(None, &|_| None).unwrap());
+    router(AppState { db: db.db.clone(), config, clock: Arc::new(clock.clone()) })
+}
+
+fn start() -> chrono::DateTime<chrono::Utc> {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap().and_hms_opt(14, 0, 0).unwrap().and_utc()
+}
+
+#[tokio::test]
+async fn the_first_admin_is_made_from_the_command_line_and_signs_in_with_the_printed_link() {
+    let db = TestDatabase::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let typo = gigafibre(&db, dir.path(), &["staff", "add", "marie@gigafibre.ca", "--role", "admni"]);
+    assert_eq!(typo.code, 1);
+    assert!(typo.stderr.contains("'admni' is not a role"), "{}", typo.stderr);
+    gigafibre(&db, dir.path(), &["staff", "add", "Marie@Gigafibre.ca", "--role", "admin", "--name", "Marie Roy"])
+        .success();
+    let printed = gigafibre(&db, dir.path(), &["staff", "link", "marie@gigafibre.ca"]).success();
+    let token = printed.stdout.split("token=").nth(1).unwrap()[..64].to_owned();
+
+    let clock = ManualClock::at(chrono::Utc::now());
+    let app = app(&db, &clock);
+    let opened = send(&app, Method::GET, &format!("/ops/auth?token={token}"), None, None).await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert!(opened.cookie.is_none(), "opening the link signs no one in");
+    let signed_in = send(&app, Method::POST, "/ops/auth", None, Some(&format!("token={token}"))).await;
+    assert_eq!((signed_in.status, signed_in.location.as_str()), (StatusCode::SEE_OTHER, "/ops"));
+    let cookie = signed_in.cookie.unwrap();
+    let home = send(&app, Method::GET, "/ops", Some(&cookie), None).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("Marie Roy") && home.body.contains("admin"));
+    let again = send(&app, Method::POST, "/ops/auth", None, Some(&format!("token={token}"))).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "the link works once");
+}
+
+#[tokio::test]
+async fn a_staff_link_expires_after_ten_minutes() {
+    let db = TestDatabase::new().await;
+    let clock = ManualClock::at(start());
+    staff::add(&db.db, "agent@gigafibre.ca", "agent", None, start()).await.unwrap();
+    let token = staff::mint_link(&db.db, "agent@gigafibre.ca", start()).await.unwrap();
+    clock.advance(staff::LINK_LIFETIME + Duration::seconds(1));
+    let app = app(&db, &clock);
+    let late = send(&app, Method::POST, "/ops/auth", None, Some(&format!("token={token}"))).await;
+    assert_eq!(late.status, StatusCode::BAD_REQUEST);
+    assert!(late.cookie.is_none());
+}
+
+#[tokio::test]
+async fn customers_and_strangers_never_reach_ops() {
+    let db = TestDatabase::new().await;
+    let clock = ManualClock::at(start());
+    let data = gigafibre::demo::generate(gigafibre::demo::Scale::Small, 1, start().date_naive());
+    gigafibre::demo::write_dataset(&db.db, &data, false).await.unwrap();
+    let app = app(&db, &clock);
+    let anonymous = send(&app, Method::GET, "/ops", None, None).await;
+    assert_eq!((anonymous.status, anonymous.location.as_str()), (StatusCode::SEE_OTHER, "/ops/sign-in"));
+    let customer = session::start_customer(&db.db, 1, start(), None).await.unwrap();
+    let cookie = format!("gigafibre_session={}", customer.cookie_value);
+    let as_customer = send(&app, Method::GET, "/ops", Some(&cookie), None).await;
+    assert_eq!(as_customer.status, StatusCode::SEE_OTHER, "a customer session is not a staff session");
+    assert_eq!(as_customer.location, "/ops/sign-in");
+    let request = Request::get("/ops").header("hx-request", "true").body(Body::empty()).unwrap();
+    assert_eq!(app.clone().oneshot(request).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_deactivated_member_is_signed_out_and_gets_no_link() {
+    let db = TestDatabase::new().await;
+    let clock = ManualClock::at(start());
+    let member = staff::add(&db.db, "parti@gigafibre.ca", "billing", None, start()).await.unwrap();
+    let live = session::start(&db.db, session::Owner::Staff(member.id), start(), None).await.unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &db.db,
+        &format!(
+            "UPDATE staff SET active = {} WHERE id = {}",
+            if db.url().starts_with("postgres") { "FALSE" } else { "0" },
+            member.id
+        ),
+    )
+    .await
+    .unwrap();
+    let app = app(&db, &clock);
+    let home = send(&app, Method::GET, "/ops", Some(&format!("gigafibre_session={}", live.cookie_value)), None).await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert!(staff::mint_link(&db.db, "parti@gigafibre.ca", start()).await.is_err());
+}
