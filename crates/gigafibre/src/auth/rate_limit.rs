@@ -46,6 +46,21 @@ pub async fn check<C: ConnectionTrait>(
     Ok(Verdict::RetryAfter((free_at - now).num_seconds().max(1)))
 }
 
+/// Serialises checks of one bucket until the transaction ends. SQLite needs
+/// nothing (its write transactions already run one at a time); on
+/// PostgreSQL two requests could otherwise both count before either writes.
+pub async fn lock<C: ConnectionTrait>(conn: &C, bucket: &str) -> Result<(), DbErr> {
+    if conn.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    let statement = sea_orm::Statement::from_sql_and_values(
+        sea_orm::DatabaseBackend::Postgres,
+        "SELECT pg_advisory_xact_lock(hashtext($1))",
+        [sea_orm::Value::from(bucket)],
+    );
+    conn.execute_raw(statement).await.map(|_| ())
+}
+
 /// Records one hit in the bucket.
 pub async fn hit<C: ConnectionTrait>(conn: &C, bucket: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
     let row = rate_limit_hit::ActiveModel { id: NotSet, bucket: Set(bucket.to_owned()), at: Set(now) };

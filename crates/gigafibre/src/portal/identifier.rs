@@ -77,7 +77,7 @@ impl Identifier {
                 .add(customer::Column::Cell.eq(phone.as_str()))
                 .add(customer::Column::HomePhone.eq(phone.as_str())),
             Identifier::Account(account) => {
-                let legacy = account.trim_start_matches('L');
+                let legacy = account.strip_prefix('L').unwrap_or(account);
                 Condition::any()
                     .add(customer::Column::AccountNumber.eq(account.as_str()))
                     .add(customer::Column::LegacyId.eq(account.as_str()))

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use gigafibre_db::entities::{customer, sign_in_link, sign_in_request};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -27,6 +28,9 @@ pub const PER_IP: Limit = Limit { max: 30, window: Duration::minutes(15) };
 /// Wrong codes one account may take in a day before it is locked for the rest
 /// of the window (NIST SP 800-63B: at most 100 consecutive failures).
 pub const FAILURES_PER_ACCOUNT: Limit = Limit { max: 100, window: Duration::hours(24) };
+/// Links sent to one customer per window, whatever identifier asked: a
+/// customer's e-mails, phones and numbers cannot be used to flood them.
+pub const PER_CUSTOMER: Limit = Limit { max: 3, window: Duration::minutes(15) };
 /// Text messages the whole system sends per hour for sign-in.
 pub const SMS_BUDGET: Limit = Limit { max: 500, window: Duration::hours(1) };
 
@@ -52,6 +56,8 @@ pub async fn request(
     let txn = crate::db::begin_write(db).await?;
     let identifier_bucket = format!("sign-in:{}", identifier.key());
     let ip_bucket = format!("sign-in-ip:{}", ip.as_deref().unwrap_or("unknown"));
+    rate_limit::lock(&txn, &identifier_bucket).await?;
+    rate_limit::lock(&txn, &ip_bucket).await?;
     let verdicts = [
         rate_limit::check(&txn, &identifier_bucket, PER_IDENTIFIER, now).await?,
         rate_limit::check(&txn, &ip_bucket, PER_IP, now).await?,
@@ -105,7 +111,10 @@ pub async fn answer_pending(
         }
         if let Some(identifier) = Identifier::from_key(&request.identifier_key)
             && let Some(customer) = identifier.find_customer(&txn).await?
+            && let bucket = format!("links-sent:{}", customer.id)
+            && rate_limit::check(&txn, &bucket, PER_CUSTOMER, now).await? == Verdict::Allowed
         {
+            rate_limit::hit(&txn, &bucket, now).await?;
             let lang = Lang::from_code(&customer.language).unwrap_or_default();
             send_link(&txn, &customer, &identifier, lang, public_url, now).await?;
             answered += 1;
@@ -298,9 +307,23 @@ pub async fn spend_code<C: ConnectionTrait>(
     if let Verdict::RetryAfter(_) = rate_limit::check(conn, &failures_bucket, FAILURES_PER_ACCOUNT, now).await? {
         return Ok(Err(Refusal::Locked));
     }
+    // Take one attempt before comparing, in one conditional update, so that
+    // guesses sent in parallel cannot all find the counter at zero.
+    let reserved = sign_in_link::Entity::update_many()
+        .col_expr(sign_in_link::Column::FailedCodes, Expr::col(sign_in_link::Column::FailedCodes).add(1))
+        .filter(sign_in_link::Column::Id.eq(link.id))
+        .filter(sign_in_link::Column::FailedCodes.lte(MAX_WRONG_CODES))
+        .filter(sign_in_link::Column::UsedAt.is_null())
+        .filter(sign_in_link::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    if reserved.rows_affected != 1 {
+        return Ok(Err(Refusal::TooManyCodes));
+    }
     if hash(code.trim()) == link.code_hash {
         let spent = sign_in_link::Entity::update_many()
             .col_expr(sign_in_link::Column::UsedAt, now.into())
+            .col_expr(sign_in_link::Column::FailedCodes, link.failed_codes.into())
             .filter(sign_in_link::Column::Id.eq(link.id))
             .filter(sign_in_link::Column::UsedAt.is_null())
             .filter(sign_in_link::Column::RevokedAt.is_null())
@@ -309,13 +332,13 @@ pub async fn spend_code<C: ConnectionTrait>(
         return Ok(if spent.rows_affected == 1 { Ok(link.customer_id) } else { Err(Refusal::Used) });
     }
     rate_limit::hit(conn, &failures_bucket, now).await?;
-    let failed = link.failed_codes + 1;
-    let mut update = sign_in_link::Entity::update_many()
-        .col_expr(sign_in_link::Column::FailedCodes, failed.into())
-        .filter(sign_in_link::Column::Id.eq(link.id));
-    if failed > MAX_WRONG_CODES {
-        update = update.col_expr(sign_in_link::Column::RevokedAt, now.into());
-    }
-    update.exec(conn).await?;
-    Ok(Err(if failed > MAX_WRONG_CODES { Refusal::TooManyCodes } else { Refusal::WrongCode }))
+    // The attempt that went past the allowance ends the link.
+    let ended = sign_in_link::Entity::update_many()
+        .col_expr(sign_in_link::Column::RevokedAt, now.into())
+        .filter(sign_in_link::Column::Id.eq(link.id))
+        .filter(sign_in_link::Column::FailedCodes.gt(MAX_WRONG_CODES))
+        .filter(sign_in_link::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(Err(if ended.rows_affected == 1 { Refusal::TooManyCodes } else { Refusal::WrongCode }))
 }

@@ -62,8 +62,9 @@ fn no_store() -> [(header::HeaderName, &'static str); 2] {
 /// the day the link lives so that opening it comes back there.
 const NEXT_COOKIE: &str = "gigafibre_next";
 
-fn remember_next(next: &str) -> HeaderValue {
-    let cookie = format!("{NEXT_COOKIE}={next}; Path=/portal; Max-Age=86400; HttpOnly; SameSite=Lax");
+fn remember_next(config: &crate::config::Config, next: &str) -> HeaderValue {
+    let secure = if config.public_url.scheme() == "https" { "; Secure" } else { "" };
+    let cookie = format!("{NEXT_COOKIE}={next}; Path=/portal; Max-Age=86400; HttpOnly; SameSite=Lax{secure}");
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("gigafibre_next=; Max-Age=0"))
 }
 
@@ -78,8 +79,11 @@ fn remembered_next(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Only a page of the portal: never another site.
+/// Only characters that need no escaping in a header or a cookie are kept,
+/// so a crafted `next` can neither redirect away nor add cookie attributes.
 fn portal_path(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with("/portal") && !n.contains("//") && !n.contains('\\'))
+    let safe = |c: char| c.is_ascii_alphanumeric() || "/-_.?=&%".contains(c);
+    next.filter(|n| n.starts_with("/portal") && !n.contains("//") && n.chars().all(safe))
         .map(str::to_owned)
         .unwrap_or_else(|| "/portal".into())
 }
@@ -121,6 +125,9 @@ pub async fn request_link(
         if json_body { serde_json::from_slice(&body).ok() } else { serde_urlencoded::from_bytes(&body).ok() };
     let typed = parsed.as_ref().map(|p| p.identifier.trim().to_owned()).unwrap_or_default();
     let next = portal_path(parsed.as_ref().and_then(|p| p.next.as_deref()));
+    if !same_origin(&state, &headers) {
+        return Err(PageError::forbidden(lang));
+    }
     let Some(identifier) = Identifier::parse(&typed) else {
         if json_body {
             let body = json!({"status": "invalid", "message": crate::i18n::text(lang, "portal.identifier_invalid")});
@@ -143,7 +150,7 @@ pub async fn request_link(
                     (StatusCode::OK, no_store(), Json(json!({"status": "sent", "hint": sent_to}))).into_response()
                 );
             }
-            let remember = remember_next(&next);
+            let remember = remember_next(&state.config, &next);
             let mut page = SignInPage::new(m, next);
             page.typed = typed;
             page.sent_to = Some(sent_to);
@@ -265,6 +272,9 @@ pub async fn confirm_code(
     match spent {
         Ok(customer_id) => signed_in(&state, lang, &headers, customer_id, &next).await,
         Err(refusal) => {
+            // An identifier with no live link answers exactly like a wrong
+            // code, so that this form cannot tell which accounts exist.
+            let refusal = if refusal == Refusal::Unknown { Refusal::WrongCode } else { refusal };
             let mut page = SignInPage::new(Messages::new(lang), next);
             page.typed = form.identifier.trim().to_owned();
             page.error = Some(refusal.message_key());
@@ -353,4 +363,20 @@ fn back_to_sign_in(state: &AppState) -> Response {
 /// Bookmarks from the old system.
 pub async fn old_address() -> Redirect {
     Redirect::permanent("/portal/sign-in")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::portal_path;
+
+    #[test]
+    fn next_stays_on_the_portal_and_cannot_carry_header_tricks() {
+        assert_eq!(portal_path(Some("/portal/invoices?page=2")), "/portal/invoices?page=2");
+        assert_eq!(portal_path(Some("//evil.example")), "/portal");
+        assert_eq!(portal_path(Some("/portal; Path=/; Max-Age=99999999")), "/portal", "no cookie attributes");
+        assert_eq!(portal_path(Some("/portal\r\nSet-Cookie: x=1")), "/portal", "no header injection");
+        assert_eq!(portal_path(Some("/portal\t/x")), "/portal");
+        assert_eq!(portal_path(Some("https://evil.example/portal")), "/portal");
+        assert_eq!(portal_path(None), "/portal");
+    }
 }

@@ -1,5 +1,5 @@
 //! The address a request came from: the connection's, or the first hop of
-//! `X-Forwarded-For` when the server runs behind a proxy it trusts
+//! `X-Forwarded-For` (its last entry) when the server runs behind a proxy it trusts
 //! (`GIGAFIBRE_TRUST_FORWARDED_FOR`). Anyone can send that header, so it is
 //! never believed otherwise.
 
@@ -22,7 +22,9 @@ impl FromRequestParts<AppState> for ClientAddress {
                 .headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
+                // The proxy appends the address it saw; earlier entries are
+                // whatever the client wrote.
+                .and_then(|v| v.rsplit(',').next())
                 .map(str::trim)
                 .filter(|ip| !ip.is_empty())
         {

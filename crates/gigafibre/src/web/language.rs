@@ -62,8 +62,15 @@ pub async fn switch(Path(code): Path<String>, Query(query): Query<Next>) -> Resp
     response
 }
 
+/// A path on this site: it starts with one `/`, and holds no backslash, no
+/// scheme and no control character or space (browsers drop tabs and line
+/// breaks from a URL, which would turn `/\t/evil` into `//evil`).
 fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.contains("://")
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.contains("://")
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 #[cfg(test)]
@@ -78,5 +85,7 @@ mod tests {
         assert!(!is_local_path("https://evil.example"));
         assert!(!is_local_path("/\\evil.example"));
         assert!(!is_local_path("evil"));
+        assert!(!is_local_path("/\t/evil.example"), "a tab is dropped by browsers");
+        assert!(!is_local_path("/\n/evil.example"));
     }
 }

@@ -627,3 +627,92 @@ async fn a_forged_forwarded_for_header_does_not_dodge_the_per_address_limit() {
     }
     assert_eq!(ask(99).await, StatusCode::TOO_MANY_REQUESTS, "the header is not believed without a trusted proxy");
 }
+
+#[tokio::test]
+async fn the_code_form_cannot_tell_known_from_unknown_identifiers() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let cell = typed(known.cell.as_ref().unwrap());
+    portal.link_for(known.id, &cell).await;
+    let wrong = portal.post_form("/portal/code", &[("identifier", &cell), ("code", "000001")], None).await;
+    let stranger =
+        portal.post_form("/portal/code", &[("identifier", "(999) 555-0000"), ("code", "000001")], None).await;
+    assert_eq!(wrong.status, stranger.status);
+    let message = |a: &Answer| a.body.contains("ne correspond pas") && a.body.contains("name=\"code\"");
+    assert!(message(&wrong) && message(&stranger), "same refusal and same form for both");
+}
+
+#[tokio::test]
+async fn one_customer_gets_at_most_three_links_per_window_whatever_identifier_asks() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let identifiers = [
+        known.email.clone().unwrap(),
+        known.billing_email.clone().unwrap(),
+        typed(known.cell.as_ref().unwrap()),
+        known.account_number.clone(),
+        format!("L{}", known.legacy_id.clone().unwrap()),
+        format!("LL{}", known.legacy_id.clone().unwrap()),
+    ];
+    for identifier in &identifiers {
+        assert_eq!(portal.request_link(identifier).await.status, StatusCode::OK, "{identifier}");
+    }
+    portal.deliver().await;
+    let emails = outbox_message::Entity::find()
+        .filter(outbox_message::Column::CustomerId.eq(known.id))
+        .filter(outbox_message::Column::Channel.eq("email"))
+        .count(&portal.db.db)
+        .await
+        .unwrap();
+    assert_eq!(emails, 3, "the fourth and later asks send nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn guesses_sent_at_once_still_end_the_link_after_six() {
+    let portal = Portal::new().await;
+    let known = well_known(&portal).await;
+    let cell = typed(known.cell.as_ref().unwrap());
+    let (_, code) = portal.link_for(known.id, &cell).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let body = serde_urlencoded::to_string([("identifier", cell.as_str()), ("code", wrong)]).unwrap();
+    let guesses: Vec<_> = (0..20)
+        .map(|_| {
+            let (app, body) = (portal.app.clone(), body.clone());
+            tokio::spawn(async move {
+                let request = Request::post("/portal/code")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(body))
+                    .unwrap();
+                app.oneshot(request).await.unwrap().status()
+            })
+        })
+        .collect();
+    for guess in guesses {
+        assert_eq!(guess.await.unwrap(), StatusCode::BAD_REQUEST);
+    }
+    let right = portal.post_form("/portal/code", &[("identifier", &cell), ("code", &code)], None).await;
+    assert_eq!(right.status, StatusCode::BAD_REQUEST, "the link ended after six wrong codes, in parallel or not");
+    let link = gigafibre_db::entities::sign_in_link::Entity::find()
+        .filter(gigafibre_db::entities::sign_in_link::Column::CustomerId.eq(known.id))
+        .one(&portal.db.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(link.failed_codes <= links::MAX_WRONG_CODES + 1, "{} attempts counted", link.failed_codes);
+    assert!(link.revoked_at.is_some());
+}
+
+#[tokio::test]
+async fn another_site_cannot_ask_for_links_in_a_visitor_s_name() {
+    let portal = Portal::new().await;
+    let body = serde_json::json!({ "identifier": "450 555 0123" }).to_string();
+    let foreign = portal
+        .send(
+            Method::POST,
+            "/portal/request-link",
+            &[("content-type", "application/json"), ("origin", "https://evil.example")],
+            Some(body),
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+}
