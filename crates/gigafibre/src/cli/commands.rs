@@ -260,6 +260,8 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
         println!(
             "  then read the link and code it was sent with `gigafibre outbox list` (messages stay in the sandbox)."
         );
+        println!("  Staff area: {url}ops — `gigafibre staff add you@example.ca --role admin`,");
+        println!("  then `gigafibre staff link you@example.ca` prints a one-time sign-in link.");
         println!("  Health: {url}healthz · readiness: {url}readyz · metrics: {url}metrics");
         println!("  Press Ctrl-C to stop.");
         println!();
