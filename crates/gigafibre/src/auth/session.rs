@@ -24,6 +24,12 @@ pub struct NewSession {
 pub enum Owner {
     Customer(i64),
     Staff(i64),
+    /// A member of staff looking at the portal as a customer (read-only,
+    /// logged, one hour).
+    Impersonation {
+        customer_id: i64,
+        staff_id: i64,
+    },
 }
 
 /// How long a member of staff stays signed in: one working day.
@@ -52,6 +58,9 @@ pub async fn start<C: ConnectionTrait>(
     let (kind, customer_id, staff_id, lifetime) = match owner {
         Owner::Customer(id) => ("customer", Some(id), None, Duration::days(CUSTOMER_SESSION_DAYS)),
         Owner::Staff(id) => ("staff", None, Some(id), Duration::hours(STAFF_SESSION_HOURS)),
+        Owner::Impersonation { customer_id, staff_id } => {
+            ("customer", Some(customer_id), Some(staff_id), Duration::hours(1))
+        }
     };
     let row = session::ActiveModel {
         id_hash: Set(hash(&cookie_value)),

@@ -4,6 +4,7 @@
 pub mod roles;
 pub mod staff;
 
+mod impersonation;
 mod pages;
 
 use axum::Router;
@@ -17,4 +18,6 @@ pub fn routes() -> Router<AppState> {
         .route("/ops/sign-in", get(pages::sign_in))
         .route("/ops/auth", get(pages::open_link).post(pages::confirm_link))
         .route("/ops/sign-out", post(pages::sign_out))
+        .route("/ops/impersonate", post(impersonation::start))
+        .route(crate::portal::IMPERSONATION_END, post(impersonation::end))
 }

@@ -22,6 +22,8 @@ struct Dashboard {
     m: Messages,
     current_path: String,
     csrf: String,
+    /// Staff is looking at the portal as this customer.
+    impersonating: bool,
     name: String,
     balance: String,
     owes: bool,
@@ -81,7 +83,8 @@ pub async fn dashboard(
     let next_invoice = next_billing_date(today, customer.billing_day).map(|d| date(&m, d));
     let page = Dashboard {
         current_path: "/portal".into(),
-        csrf: current.csrf_token,
+        csrf: current.csrf_token.clone(),
+        impersonating: current.impersonated_by.is_some(),
         name: customer
             .company_name
             .clone()
@@ -109,6 +112,8 @@ struct InvoiceList {
     m: Messages,
     current_path: String,
     csrf: String,
+    /// Staff is looking at the portal as this customer.
+    impersonating: bool,
     invoices: Vec<InvoiceRow>,
     page: u64,
     pages: u64,
@@ -137,7 +142,8 @@ pub async fn invoices(
     let rows = paginator.fetch_page(page - 1).await.map_err(db_error)?;
     let list = InvoiceList {
         current_path: "/portal/invoices".into(),
-        csrf: current.csrf_token,
+        csrf: current.csrf_token.clone(),
+        impersonating: current.impersonated_by.is_some(),
         invoices: rows.iter().map(|i| row(&m, i)).collect(),
         page,
         pages,
@@ -152,6 +158,8 @@ struct InvoicePage {
     m: Messages,
     current_path: String,
     csrf: String,
+    /// Staff is looking at the portal as this customer.
+    impersonating: bool,
     invoice: InvoiceRow,
     due: String,
     lines: Vec<(String, String)>,
@@ -185,7 +193,8 @@ pub async fn invoice(
         .map_err(db_error)?;
     let page = InvoicePage {
         current_path: format!("/portal/invoices/{}", found.number),
-        csrf: current.csrf_token,
+        csrf: current.csrf_token.clone(),
+        impersonating: current.impersonated_by.is_some(),
         due: date(&m, found.due_date),
         lines: lines.iter().map(|l| (l.description.clone(), Money::from_cents(l.amount_cents).format(lang))).collect(),
         subtotal: Money::from_cents(found.subtotal_cents).format(lang),

@@ -4,7 +4,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::session;
@@ -15,6 +15,8 @@ pub struct CurrentCustomer {
     pub customer_id: i64,
     pub csrf_token: String,
     pub cookie_value: String,
+    /// The member of staff looking at the portal as this customer, if any.
+    pub impersonated_by: Option<i64>,
 }
 
 /// No live customer session: a page goes to sign-in and comes back; an
@@ -23,10 +25,19 @@ pub struct SignInRequired {
     next: String,
     partial: bool,
     expired: bool,
+    /// Staff looking as a customer tried to change something.
+    read_only: bool,
 }
+
+/// Where staff end looking at the portal as a customer.
+pub const END_PATH: &str = "/portal/impersonation/end";
 
 impl IntoResponse for SignInRequired {
     fn into_response(self) -> Response {
+        if self.read_only {
+            let body = "Read-only while looking at the portal as this customer / Lecture seule pendant la consultation";
+            return (StatusCode::FORBIDDEN, [(header::CACHE_CONTROL, "no-store")], body).into_response();
+        }
         if self.partial {
             return (StatusCode::UNAUTHORIZED, [(header::CACHE_CONTROL, "no-store")], "sign-in required")
                 .into_response();
@@ -51,12 +62,22 @@ impl FromRequestParts<AppState> for CurrentCustomer {
                 .is_some_and(|accept| accept.contains("application/json"));
         let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/portal".into());
         let cookie = session::cookie_value(&state.config, &parts.headers);
-        let refused = |expired| SignInRequired { next: next.clone(), partial, expired };
+        let refused = |expired| SignInRequired { next: next.clone(), partial, expired, read_only: false };
         let Some(cookie_value) = cookie else { return Err(refused(false)) };
         let found = session::find(&state.db, &cookie_value, state.clock.now()).await.ok().flatten();
         match found {
             Some(row) if row.kind == "customer" => match row.customer_id {
-                Some(customer_id) => Ok(CurrentCustomer { customer_id, csrf_token: row.csrf_token, cookie_value }),
+                // Staff looking as the customer see, they do not act: only
+                // ending the look is allowed to change anything.
+                Some(_) if row.staff_id.is_some() && parts.method != Method::GET && parts.uri.path() != END_PATH => {
+                    Err(SignInRequired { next: next.clone(), partial, expired: false, read_only: true })
+                }
+                Some(customer_id) => Ok(CurrentCustomer {
+                    customer_id,
+                    csrf_token: row.csrf_token,
+                    cookie_value,
+                    impersonated_by: row.staff_id,
+                }),
                 None => Err(refused(true)),
             },
             _ => Err(refused(true)),

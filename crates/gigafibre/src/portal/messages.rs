@@ -31,6 +31,8 @@ struct MessagesPage {
     m: Messages,
     current_path: String,
     csrf: String,
+    /// Staff is looking at the portal as this customer.
+    impersonating: bool,
     entries: Vec<Entry>,
     page: u64,
     pages: u64,
@@ -79,7 +81,8 @@ pub async fn page(
     let view = MessagesPage {
         m: Messages::new(lang),
         current_path: "/portal/messages".into(),
-        csrf: current.csrf_token,
+        csrf: current.csrf_token.clone(),
+        impersonating: current.impersonated_by.is_some(),
         entries,
         page,
         pages,

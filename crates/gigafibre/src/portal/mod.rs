@@ -18,7 +18,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 
-pub use current::CurrentCustomer;
+pub use current::{CurrentCustomer, END_PATH as IMPERSONATION_END};
 
 use crate::clock::Clock;
 use crate::web::AppState;

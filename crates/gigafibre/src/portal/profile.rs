@@ -26,6 +26,8 @@ struct ProfilePage {
     m: Messages,
     current_path: String,
     csrf: String,
+    /// Staff is looking at the portal as this customer.
+    impersonating: bool,
     saved: bool,
     form: ProfileForm,
     errors: FieldErrors,
@@ -122,19 +124,33 @@ pub async fn page(
         notify_by_email: found.notify_by_email.then(|| "on".into()),
         notify_by_sms: found.notify_by_sms.then(|| "on".into()),
     };
-    render(lang, current.csrf_token, query.saved.is_some(), form, FieldErrors::default(), StatusCode::OK)
+    render(
+        lang,
+        (current.csrf_token.clone(), current.impersonated_by.is_some()),
+        query.saved.is_some(),
+        form,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
 }
 
 fn render(
     lang: Lang,
-    csrf: String,
+    (csrf, impersonating): (String, bool),
     saved: bool,
     form: ProfileForm,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let page =
-        ProfilePage { m: Messages::new(lang), current_path: "/portal/account".into(), csrf, saved, form, errors };
+    let page = ProfilePage {
+        m: Messages::new(lang),
+        current_path: "/portal/account".into(),
+        csrf,
+        impersonating,
+        saved,
+        form,
+        errors,
+    };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;
     Ok((status, Html(html)).into_response())
 }
@@ -151,7 +167,16 @@ pub async fn save(
     }
     let checked = match check(&form) {
         Ok(checked) => checked,
-        Err(errors) => return render(lang, current.csrf_token, false, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(errors) => {
+            return render(
+                lang,
+                (current.csrf_token.clone(), current.impersonated_by.is_some()),
+                false,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
     };
     let db_error = |e| PageError::database(lang, e);
     let now = state.clock.now();

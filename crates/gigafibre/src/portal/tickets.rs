@@ -61,6 +61,8 @@ struct TicketList {
     m: Messages,
     current_path: String,
     csrf: String,
+    /// Staff is looking at the portal as this customer.
+    impersonating: bool,
     tickets: Vec<TicketRow>,
     page: u64,
     pages: u64,
@@ -89,7 +91,8 @@ pub async fn list(
     let list = TicketList {
         m: Messages::new(lang),
         current_path: "/portal/tickets".into(),
-        csrf: current.csrf_token,
+        csrf: current.csrf_token.clone(),
+        impersonating: current.impersonated_by.is_some(),
         tickets: rows
             .iter()
             .map(|t| TicketRow {
@@ -111,6 +114,8 @@ struct NewTicketPage {
     m: Messages,
     current_path: String,
     csrf: String,
+    /// Staff is looking at the portal as this customer.
+    impersonating: bool,
     /// (code, catalogue key, selected)
     categories: Vec<(&'static str, &'static str, bool)>,
     subject: String,
@@ -127,7 +132,8 @@ pub async fn new_form(RequestLang(lang): RequestLang, current: CurrentCustomer) 
     let page = NewTicketPage {
         m: Messages::new(lang),
         current_path: "/portal/tickets/new".into(),
-        csrf: current.csrf_token,
+        csrf: current.csrf_token.clone(),
+        impersonating: current.impersonated_by.is_some(),
         categories: category_options("no_internet"),
         subject: String::new(),
         body: String::new(),
@@ -183,7 +189,8 @@ pub async fn create(
         let page = NewTicketPage {
             m: Messages::new(lang),
             current_path: "/portal/tickets/new".into(),
-            csrf: current.csrf_token,
+            csrf: current.csrf_token.clone(),
+            impersonating: current.impersonated_by.is_some(),
             categories: category_options(category),
             subject: form.subject,
             body: form.body,
@@ -269,6 +276,8 @@ struct TicketPage {
     m: Messages,
     current_path: String,
     csrf: String,
+    /// Staff is looking at the portal as this customer.
+    impersonating: bool,
     id: i64,
     subject: String,
     status_key: &'static str,
@@ -317,7 +326,8 @@ async fn thread_page(
     Ok(TicketPage {
         m: Messages::new(lang),
         current_path: format!("/portal/tickets/{}", found.id),
-        csrf: current.csrf_token,
+        csrf: current.csrf_token.clone(),
+        impersonating: current.impersonated_by.is_some(),
         id: found.id,
         subject: found.subject,
         status_key: status_key(&found.status),

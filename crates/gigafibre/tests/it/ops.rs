@@ -13,6 +13,7 @@ use gigafibre::db::testing::TestDatabase;
 use gigafibre::ops::staff;
 use gigafibre::web::{AppState, router};
 use http_body_util::BodyExt;
+use sea_orm::EntityTrait;
 use tower::ServiceExt;
 
 use crate::support::gigafibre;
@@ -137,4 +138,79 @@ async fn a_deactivated_member_is_signed_out_and_gets_no_link() {
     let home = send(&app, Method::GET, "/ops", Some(&format!("gigafibre_session={}", live.cookie_value)), None).await;
     assert_eq!(home.status, StatusCode::SEE_OTHER);
     assert!(staff::mint_link(&db.db, "parti@gigafibre.ca", start()).await.is_err());
+}
+
+fn csrf_in(page: &str) -> String {
+    let start = page.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    page[start..start + 64].to_owned()
+}
+
+#[tokio::test]
+async fn staff_see_the_portal_as_a_customer_read_only_and_logged() {
+    let db = TestDatabase::new().await;
+    let clock = ManualClock::at(start());
+    let data =
+        gigafibre::demo::generate(gigafibre::demo::Scale::Small, gigafibre::demo::DEFAULT_SEED, start().date_naive());
+    gigafibre::demo::write_dataset(&db.db, &data, false).await.unwrap();
+    let member = staff::add(&db.db, "agent@gigafibre.ca", "agent", Some("Antoine"), start()).await.unwrap();
+    let staff_session = session::start(&db.db, session::Owner::Staff(member.id), start(), None).await.unwrap();
+    let app = app(&db, &clock);
+    let staff_cookie = format!("gigafibre_session={}", staff_session.cookie_value);
+    let csrf = csrf_in(&send(&app, Method::GET, "/ops", Some(&staff_cookie), None).await.body);
+
+    let started = send(
+        &app,
+        Method::POST,
+        "/ops/impersonate",
+        Some(&staff_cookie),
+        Some(&format!("csrf={csrf}&account=gf-100002")),
+    )
+    .await;
+    assert_eq!((started.status, started.location.as_str()), (StatusCode::SEE_OTHER, "/portal"));
+    let looking = started.cookie.unwrap();
+    let portal = send(&app, Method::GET, "/portal", Some(&looking), None).await;
+    assert_eq!(portal.status, StatusCode::OK);
+    assert!(portal.body.contains("Vous voyez le portail comme ce client"), "the banner is on every page");
+    let portal_csrf = csrf_in(&portal.body);
+    let act = send(
+        &app,
+        Method::POST,
+        "/portal/tickets",
+        Some(&looking),
+        Some(&format!("csrf={portal_csrf}&category=wifi&subject=Test&body=x")),
+    )
+    .await;
+    assert_eq!(act.status, StatusCode::FORBIDDEN, "looking is read-only");
+    assert_eq!(
+        send(&app, Method::GET, "/ops", Some(&staff_cookie), None).await.status,
+        StatusCode::SEE_OTHER,
+        "one session at a time"
+    );
+
+    let ended =
+        send(&app, Method::POST, "/portal/impersonation/end", Some(&looking), Some(&format!("csrf={portal_csrf}")))
+            .await;
+    assert_eq!((ended.status, ended.location.as_str()), (StatusCode::SEE_OTHER, "/ops"));
+    let back = ended.cookie.unwrap();
+    assert_eq!(send(&app, Method::GET, "/ops", Some(&back), None).await.status, StatusCode::OK, "back in the ops app");
+    assert_eq!(
+        send(&app, Method::GET, "/portal", Some(&looking), None).await.status,
+        StatusCode::SEE_OTHER,
+        "the look is over"
+    );
+
+    let logged: Vec<String> = gigafibre_db::entities::audit_entry::Entity::find()
+        .all(&db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.actor_id == Some(member.id))
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(logged, ["impersonation_start", "impersonation_end"]);
+
+    let customer = session::start_customer(&db.db, 2, start(), None).await.unwrap();
+    let own =
+        send(&app, Method::GET, "/portal", Some(&format!("gigafibre_session={}", customer.cookie_value)), None).await;
+    assert!(!own.body.contains("Vous voyez le portail comme"), "a customer's own session shows no banner");
 }
