@@ -214,3 +214,28 @@ async fn staff_see_the_portal_as_a_customer_read_only_and_logged() {
         send(&app, Method::GET, "/portal", Some(&format!("gigafibre_session={}", customer.cookie_value)), None).await;
     assert!(!own.body.contains("Vous voyez le portail comme"), "a customer's own session shows no banner");
 }
+
+#[tokio::test]
+async fn a_link_only_opens_the_door_it_was_made_for() {
+    let db = TestDatabase::new().await;
+    let clock = ManualClock::at(start());
+    let data =
+        gigafibre::demo::generate(gigafibre::demo::Scale::Small, gigafibre::demo::DEFAULT_SEED, start().date_naive());
+    gigafibre::demo::write_dataset(&db.db, &data, false).await.unwrap();
+    staff::add(&db.db, "admin@gigafibre.ca", "admin", None, start()).await.unwrap();
+    let staff_token = staff::mint_link(&db.db, "admin@gigafibre.ca", start()).await.unwrap();
+    let app = app(&db, &clock);
+    let at_portal = send(&app, Method::POST, "/portal/auth", None, Some(&format!("token={staff_token}"))).await;
+    assert_eq!(at_portal.status, StatusCode::BAD_REQUEST, "a staff link does not open the portal");
+    assert!(at_portal.cookie.is_none());
+
+    let identifier = gigafibre::portal::identifier::Identifier::parse("GF-100002").unwrap();
+    gigafibre::portal::links::request(&db.db, &identifier, gigafibre::i18n::Lang::Fr, None, start()).await.unwrap();
+    let config = Config::load_from(None, &|_| None).unwrap();
+    gigafibre::portal::links::answer_pending(&db.db, &config.public_url, start()).await.unwrap();
+    let email = gigafibre_db::entities::outbox_message::Entity::find().one(&db.db).await.unwrap().unwrap();
+    let customer_token = email.body_text.split("token=").nth(1).unwrap()[..64].to_owned();
+    let at_ops = send(&app, Method::POST, "/ops/auth", None, Some(&format!("token={customer_token}"))).await;
+    assert_eq!(at_ops.status, StatusCode::BAD_REQUEST, "a customer link does not open the ops app");
+    assert!(at_ops.cookie.is_none());
+}
