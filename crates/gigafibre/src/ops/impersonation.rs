@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use gigafibre_db::entities::customer;
+use gigafibre_db::entities::{customer, staff};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use serde_json::json;
@@ -62,7 +62,7 @@ pub async fn start(
         entity: "customer",
         entity_id: Some(found.id),
         before: json!(null),
-        after: json!({ "account": found.account_number }),
+        after: json!({ "account": found.account_number, "ends_at_latest": now + chrono::Duration::hours(1) }),
     };
     audit::record(&txn, &actor, change, now).await.map_err(db_error)?;
     txn.commit().await.map_err(db_error)?;
@@ -89,6 +89,11 @@ pub async fn end(
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await.map_err(db_error)?;
     session::end(&txn, &current.cookie_value).await.map_err(db_error)?;
+    let active = staff::Entity::find_by_id(staff_id).one(&txn).await.map_err(db_error)?.is_some_and(|m| m.active);
+    if !active {
+        txn.commit().await.map_err(db_error)?;
+        return Ok(Redirect::to("/ops/sign-in").into_response());
+    }
     let new = session::start(&txn, Owner::Staff(staff_id), now, None).await.map_err(db_error)?;
     let actor = Actor { kind: "staff", id: Some(staff_id), label: format!("staff {staff_id}") };
     let change = Change {

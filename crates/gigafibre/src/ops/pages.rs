@@ -74,11 +74,14 @@ pub async fn confirm_link(
 ) -> Result<Response, PageError> {
     let db_error = |e| PageError::database(lang, e);
     let now = state.clock.now();
-    let Some(staff_id) = staff::spend_link(&state.db, &form.token, now).await.map_err(db_error)? else {
+    // Spent and turned into a session together: a failure wastes no link.
+    let txn = crate::db::begin_write(&state.db).await.map_err(db_error)?;
+    let Some(staff_id) = staff::spend_link(&txn, &form.token, now).await.map_err(db_error)? else {
         return sign_in_page(lang, Some("ops.link_refused"), StatusCode::BAD_REQUEST);
     };
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let new = session::start(&state.db, Owner::Staff(staff_id), now, user_agent).await.map_err(db_error)?;
+    let new = session::start(&txn, Owner::Staff(staff_id), now, user_agent).await.map_err(db_error)?;
+    txn.commit().await.map_err(db_error)?;
     let mut response = Redirect::to("/ops").into_response();
     if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, Some(&new.cookie_value))) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);

@@ -7,6 +7,9 @@ use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use gigafibre_db::entities::staff;
+use sea_orm::EntityTrait;
+
 use crate::auth::session;
 use crate::web::AppState;
 
@@ -65,6 +68,14 @@ impl FromRequestParts<AppState> for CurrentCustomer {
         let refused = |expired| SignInRequired { next: next.clone(), partial, expired, read_only: false };
         let Some(cookie_value) = cookie else { return Err(refused(false)) };
         let found = session::find(&state.db, &cookie_value, state.clock.now()).await.ok().flatten();
+        // A look at the portal by staff lasts only while that member is active.
+        if let Some(staff_id) = found.as_ref().and_then(|row| row.staff_id.filter(|_| row.kind == "customer")) {
+            let active =
+                staff::Entity::find_by_id(staff_id).one(&state.db).await.ok().flatten().is_some_and(|m| m.active);
+            if !active {
+                return Err(refused(true));
+            }
+        }
         match found {
             Some(row) if row.kind == "customer" => match row.customer_id {
                 // Staff looking as the customer see, they do not act: only

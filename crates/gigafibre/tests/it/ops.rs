@@ -239,3 +239,28 @@ async fn a_link_only_opens_the_door_it_was_made_for() {
     assert_eq!(at_ops.status, StatusCode::BAD_REQUEST, "a customer link does not open the ops app");
     assert!(at_ops.cookie.is_none());
 }
+
+#[tokio::test]
+async fn a_look_at_the_portal_ends_when_the_member_is_deactivated() {
+    let db = TestDatabase::new().await;
+    let clock = ManualClock::at(start());
+    let data =
+        gigafibre::demo::generate(gigafibre::demo::Scale::Small, gigafibre::demo::DEFAULT_SEED, start().date_naive());
+    gigafibre::demo::write_dataset(&db.db, &data, false).await.unwrap();
+    let member = staff::add(&db.db, "temp@gigafibre.ca", "agent", None, start()).await.unwrap();
+    let look =
+        session::start(&db.db, session::Owner::Impersonation { customer_id: 2, staff_id: member.id }, start(), None)
+            .await
+            .unwrap();
+    let app = app(&db, &clock);
+    let cookie = format!("gigafibre_session={}", look.cookie_value);
+    assert_eq!(send(&app, Method::GET, "/portal", Some(&cookie), None).await.status, StatusCode::OK);
+    let inactive = if db.url().starts_with("postgres") { "FALSE" } else { "0" };
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &db.db,
+        &format!("UPDATE staff SET active = {inactive} WHERE id = {}", member.id),
+    )
+    .await
+    .unwrap();
+    assert_eq!(send(&app, Method::GET, "/portal", Some(&cookie), None).await.status, StatusCode::SEE_OTHER);
+}
