@@ -111,8 +111,8 @@ pub async fn home(
         current_path: "/ops".into(),
         csrf: staff.csrf_token,
         name: staff.member.name,
-        role: staff.role.code(),
-        figures: stats.rows().iter().map(|(name, count)| (*name, m.count(count))).collect(),
+        role: staff.role.message_key(),
+        figures: stats.rows().iter().map(|(name, count)| (crate::web::home::stat_key(name), m.count(count))).collect(),
         m,
     };
     Ok(Html(page.render().map_err(|e| PageError::internal(lang, e))?).into_response())

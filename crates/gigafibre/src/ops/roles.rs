@@ -35,6 +35,16 @@ impl Role {
         }
     }
 
+    /// The catalogue key of the role's name.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Role::Agent => "role.agent",
+            Role::Dispatcher => "role.dispatcher",
+            Role::Billing => "role.billing",
+            Role::Admin => "role.admin",
+        }
+    }
+
     pub fn from_code(code: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|role| role.code() == code.trim().to_lowercase())
     }

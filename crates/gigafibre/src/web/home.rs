@@ -29,7 +29,8 @@ pub async fn page(
     Ok(Html(html).into_response())
 }
 
-fn stat_key(name: &str) -> &'static str {
+/// The catalogue key of a figure's label.
+pub(crate) fn stat_key(name: &str) -> &'static str {
     match name {
         "customers" => "stats.customers",
         "subscriptions" => "stats.subscriptions",

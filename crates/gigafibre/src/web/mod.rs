@@ -4,7 +4,7 @@ mod assets;
 mod client;
 mod errors;
 mod health;
-mod home;
+pub(crate) mod home;
 pub(crate) mod language;
 mod metrics;
 

@@ -82,7 +82,7 @@ async fn the_first_admin_is_made_from_the_command_line_and_signs_in_with_the_pri
     let cookie = signed_in.cookie.unwrap();
     let home = send(&app, Method::GET, "/ops", Some(&cookie), None).await;
     assert_eq!(home.status, StatusCode::OK);
-    assert!(home.body.contains("Marie Roy") && home.body.contains("admin"));
+    assert!(home.body.contains("Marie Roy") && home.body.contains("Administrateur") && home.body.contains("Clients"));
     assert!(home.body.contains("<title>Espace du personnel · Gigafibre</title>"), "a plain title");
     let again = send(&app, Method::POST, "/ops/auth", None, Some(&format!("token={token}"))).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST, "the link works once");
