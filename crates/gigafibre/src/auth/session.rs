@@ -1,8 +1,9 @@
 //! Server-side sessions: the cookie holds a random id, the `sessions` table
 //! holds its hash, who it belongs to, its CSRF token and when it ends.
 
-use axum::http::HeaderMap;
-use axum::http::header::COOKIE;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use gigafibre_db::entities::session;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
@@ -115,6 +116,16 @@ pub fn set_cookie(config: &Config, value: Option<&str>) -> String {
         ),
         None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     }
+}
+
+/// A redirect to `to` that sets the session cookie to `value`, or clears it
+/// with `None`: how every sign-in and sign-out ends.
+pub fn redirect_with_cookie(config: &Config, to: &str, value: Option<&str>) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&set_cookie(config, value)) {
+        response.headers_mut().insert(SET_COOKIE, cookie);
+    }
+    response
 }
 
 /// The session id the request's cookies carry. Only the cookie counts: an

@@ -2,7 +2,6 @@
 //! ends, read-only, never through a customer's token.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use gigafibre_db::entities::{customer, staff};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
@@ -19,14 +18,6 @@ use crate::web::{AppState, PageError, RequestLang};
 pub struct StartForm {
     csrf: String,
     account: String,
-}
-
-fn with_session_cookie(state: &AppState, to: &str, cookie_value: &str) -> Response {
-    let mut response = Redirect::to(to).into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, Some(cookie_value))) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    response
 }
 
 /// Starts looking at the portal as the customer with that number.
@@ -66,7 +57,7 @@ pub async fn start(
     };
     audit::record(&txn, &actor, change, now).await.map_err(db_error)?;
     txn.commit().await.map_err(db_error)?;
-    Ok(with_session_cookie(&state, "/portal", &new.cookie_value))
+    Ok(session::redirect_with_cookie(&state.config, "/portal", Some(&new.cookie_value)))
 }
 
 #[derive(Deserialize)]
@@ -105,5 +96,5 @@ pub async fn end(
     };
     audit::record(&txn, &actor, change, now).await.map_err(db_error)?;
     txn.commit().await.map_err(db_error)?;
-    Ok(with_session_cookie(&state, "/ops", &new.cookie_value))
+    Ok(session::redirect_with_cookie(&state.config, "/ops", Some(&new.cookie_value)))
 }

@@ -2,8 +2,8 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::roles::{AnyRole, Staff};
@@ -82,11 +82,7 @@ pub async fn confirm_link(
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let new = session::start(&txn, Owner::Staff(staff_id), now, user_agent).await.map_err(db_error)?;
     txn.commit().await.map_err(db_error)?;
-    let mut response = Redirect::to("/ops").into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, Some(&new.cookie_value))) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    Ok(response)
+    Ok(session::redirect_with_cookie(&state.config, "/ops", Some(&new.cookie_value)))
 }
 
 #[derive(Template)]
@@ -133,9 +129,5 @@ pub async fn sign_out(
         return Err(PageError::forbidden(lang));
     }
     session::end(&state.db, &staff.cookie_value).await.map_err(|e| PageError::database(lang, e))?;
-    let mut response = Redirect::to("/ops/sign-in").into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, None)) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    Ok(response)
+    Ok(session::redirect_with_cookie(&state.config, "/ops/sign-in", None))
 }

@@ -297,11 +297,7 @@ async fn signed_in(
     let new = session::start_customer(&state.db, customer_id, state.clock.now(), user_agent)
         .await
         .map_err(|e| PageError::database(lang, e))?;
-    let mut response = Redirect::to(next).into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, Some(&new.cookie_value))) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    Ok(response)
+    Ok(session::redirect_with_cookie(&state.config, next, Some(&new.cookie_value)))
 }
 
 /// A form posted from another site is refused (login CSRF): the browser's
@@ -353,11 +349,7 @@ pub async fn sign_out_everywhere(
 
 /// Clears the session cookie and goes to the sign-in page.
 fn back_to_sign_in(state: &AppState) -> Response {
-    let mut response = Redirect::to("/portal/sign-in").into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&session::set_cookie(&state.config, None)) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    response
+    session::redirect_with_cookie(&state.config, "/portal/sign-in", None)
 }
 
 /// Bookmarks from the old system.
