@@ -85,7 +85,8 @@ async fn query<C: ConnectionTrait>(conn: &C, sql: &str) -> Result<Vec<sea_orm::Q
     conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql)).await
 }
 
-async fn pairs<C: ConnectionTrait>(conn: &C, sql: &str) -> Result<HashMap<String, i64>, DbErr> {
+/// `(text, id)` rows as a map: legacy id or code → id.
+pub async fn pairs<C: ConnectionTrait>(conn: &C, sql: &str) -> Result<HashMap<String, i64>, DbErr> {
     query(conn, sql)
         .await?
         .into_iter()

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::import::{Rejection, Step, convert_rows};
-use super::known::Known;
+use super::known::{self, Known};
 use super::layout::{
     CreditNoteRow, CustomerRow, InvoiceLineRow, InvoiceRow, LegacyFile, PaymentRow, PlanRow, SubscriptionRow, TicketRow,
 };
@@ -521,7 +521,7 @@ impl Step for Payments {
     ) -> Result<u64, DbErr> {
         let (payments, allocations): (Vec<_>, Vec<_>) = prepared.into_iter().unzip();
         let imported = upsert(txn, &payments, progress).await?;
-        let ids = legacy_payment_ids(txn).await?;
+        let ids = known::pairs(txn, "SELECT legacy_id, id FROM payments WHERE legacy_id IS NOT NULL").await?;
         let payment_ids: Vec<i64> =
             payments.iter().filter_map(|p| p.legacy_id.as_ref().and_then(|l| ids.get(l))).copied().collect();
         delete_where_in(txn, "payment_allocations", "payment_id", &payment_ids).await?;
@@ -537,12 +537,6 @@ impl Step for Payments {
         insert(txn, &allocations, progress).await?;
         Ok(imported)
     }
-}
-
-async fn legacy_payment_ids(txn: &DatabaseTransaction) -> Result<HashMap<String, i64>, DbErr> {
-    let sql = "SELECT legacy_id, id FROM payments WHERE legacy_id IS NOT NULL";
-    let rows = txn.query_all_raw(sea_orm::Statement::from_string(txn.get_database_backend(), sql)).await?;
-    rows.into_iter().map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?))).collect()
 }
 
 pub struct Tickets;
