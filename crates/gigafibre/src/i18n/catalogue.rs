@@ -1,26 +1,42 @@
 //! The message catalogue: every string a person reads, in French and English,
-//! kept in `fr.toml` and `en.toml` beside this file and embedded at build time.
+//! embedded at build time. Shared words live in `fr.toml` and `en.toml`
+//! beside this file; a feature with many of its own keeps them in its folder.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::Lang;
 
-const FRENCH: &str = include_str!("fr.toml");
-const ENGLISH: &str = include_str!("en.toml");
+/// Each file of the catalogue: (where it is, French source, English source).
+const FILES: &[(&str, &str, &str)] = &[
+    ("i18n", include_str!("fr.toml"), include_str!("en.toml")),
+    ("ops/clients", include_str!("../ops/clients/fr.toml"), include_str!("../ops/clients/en.toml")),
+    ("ops/tickets", include_str!("../ops/tickets/fr.toml"), include_str!("../ops/tickets/en.toml")),
+    ("ops/team", include_str!("../ops/team/fr.toml"), include_str!("../ops/team/en.toml")),
+    ("ops/records", include_str!("../ops/records/fr.toml"), include_str!("../ops/records/en.toml")),
+    ("ops/sso", include_str!("../ops/sso/fr.toml"), include_str!("../ops/sso/en.toml")),
+];
 
-fn parse(source: &str) -> HashMap<String, String> {
-    // The files ship inside the binary and a test parses both, so a broken
-    // file cannot reach a running server; an empty map is the safe fallback.
-    toml::from_str(source).unwrap_or_default()
+fn source(lang: Lang, file: &(&'static str, &'static str, &'static str)) -> &'static str {
+    match lang {
+        Lang::Fr => file.1,
+        Lang::En => file.2,
+    }
+}
+
+fn parse(lang: Lang) -> HashMap<String, String> {
+    // The files ship inside the binary and a test parses them all, so a broken
+    // file cannot reach a running server; skipping it is the safe fallback.
+    let parsed = FILES.iter().map(|file| toml::from_str::<HashMap<String, String>>(source(lang, file)));
+    parsed.flat_map(Result::unwrap_or_default).collect()
 }
 
 fn messages(lang: Lang) -> &'static HashMap<String, String> {
     static FR: OnceLock<HashMap<String, String>> = OnceLock::new();
     static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
     match lang {
-        Lang::Fr => FR.get_or_init(|| parse(FRENCH)),
-        Lang::En => EN.get_or_init(|| parse(ENGLISH)),
+        Lang::Fr => FR.get_or_init(|| parse(Lang::Fr)),
+        Lang::En => EN.get_or_init(|| parse(Lang::En)),
     }
 }
 
@@ -35,15 +51,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_languages_parse_and_hold_the_same_keys() {
-        let fr: HashMap<String, String> = toml::from_str(FRENCH).expect("fr.toml parses");
-        let en: HashMap<String, String> = toml::from_str(ENGLISH).expect("en.toml parses");
-        let mut fr_keys: Vec<_> = fr.keys().collect();
-        let mut en_keys: Vec<_> = en.keys().collect();
-        fr_keys.sort();
-        en_keys.sort();
-        assert_eq!(fr_keys, en_keys, "fr.toml and en.toml must hold the same keys");
-        assert!(fr.values().chain(en.values()).all(|v| !v.trim().is_empty()), "no empty message");
+    fn every_file_parses_in_both_languages_with_the_same_keys() {
+        for file in FILES {
+            let fr: HashMap<String, String> = toml::from_str(file.1).unwrap_or_else(|e| panic!("{} fr: {e}", file.0));
+            let en: HashMap<String, String> = toml::from_str(file.2).unwrap_or_else(|e| panic!("{} en: {e}", file.0));
+            let mut fr_keys: Vec<_> = fr.keys().collect();
+            let mut en_keys: Vec<_> = en.keys().collect();
+            fr_keys.sort();
+            en_keys.sort();
+            assert_eq!(fr_keys, en_keys, "{}: French and English must hold the same keys", file.0);
+            assert!(fr.values().chain(en.values()).all(|v| !v.trim().is_empty()), "{}: no empty message", file.0);
+        }
+    }
+
+    #[test]
+    fn no_key_is_defined_in_two_files() {
+        let mut seen = std::collections::HashMap::new();
+        for file in FILES {
+            let keys: HashMap<String, String> = toml::from_str(file.1).unwrap_or_default();
+            for key in keys.into_keys() {
+                if let Some(other) = seen.insert(key.clone(), file.0) {
+                    panic!("{key} is in both {other} and {}", file.0);
+                }
+            }
+        }
     }
 
     #[test]

@@ -35,10 +35,12 @@ impl Lang {
 mod catalogue;
 mod negotiate;
 mod numbers;
+mod time;
 
 pub use catalogue::text;
 pub use negotiate::from_accept_language;
 pub use numbers::{format_count, group_thousands};
+pub use time::{local_date, local_time};
 
 /// What a template needs to speak the reader's language.
 #[derive(Clone, Copy, Debug)]

@@ -1,11 +1,18 @@
-//! The ops app (`/ops`) for agents, dispatchers, billing and admins. For
-//! now: staff accounts, sign-in by one-time link, roles checked by type.
+//! The ops app (`/ops`) for agents, dispatchers, billing and admins. Each
+//! part lives in its own folder with its routes, templates and messages.
 
 pub mod roles;
 pub mod staff;
 
+mod clients;
+mod dashboard;
+mod frame;
 mod impersonation;
 mod pages;
+mod records;
+mod sso;
+mod team;
+mod tickets;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -14,10 +21,15 @@ use crate::web::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/ops", get(pages::home))
+        .route("/ops", get(dashboard::page))
         .route("/ops/sign-in", get(pages::sign_in))
         .route("/ops/auth", get(pages::open_link).post(pages::confirm_link))
         .route("/ops/sign-out", post(pages::sign_out))
         .route("/ops/impersonate", post(impersonation::start))
         .route(crate::portal::IMPERSONATION_END, post(impersonation::end))
+        .merge(clients::routes())
+        .merge(tickets::routes())
+        .merge(team::routes())
+        .merge(records::routes())
+        .merge(sso::routes())
 }

@@ -1,4 +1,4 @@
-//! The ops app's sign-in by one-time link and its front page.
+//! The ops app's sign-in by one-time link, and sign-out.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -10,7 +10,6 @@ use super::roles::{AnyRole, Staff};
 use super::staff;
 use crate::auth::session::{self, Owner};
 use crate::i18n::{Lang, Messages};
-use crate::stats::Stats;
 use crate::web::{AppState, PageError, RequestLang};
 
 #[derive(Template)]
@@ -83,35 +82,6 @@ pub async fn confirm_link(
     let new = session::start(&txn, Owner::Staff(staff_id), now, user_agent).await.map_err(db_error)?;
     txn.commit().await.map_err(db_error)?;
     Ok(session::redirect_with_cookie(&state.config, "/ops", Some(&new.cookie_value)))
-}
-
-#[derive(Template)]
-#[template(path = "ops/templates/home.html")]
-struct HomePage {
-    m: Messages,
-    current_path: String,
-    csrf: String,
-    name: String,
-    role: &'static str,
-    figures: Vec<(&'static str, String)>,
-}
-
-pub async fn home(
-    State(state): State<AppState>,
-    RequestLang(lang): RequestLang,
-    staff: Staff<AnyRole>,
-) -> Result<Response, PageError> {
-    let stats = Stats::count(&state.db).await.map_err(|e| PageError::database(lang, e))?;
-    let m = Messages::new(lang);
-    let page = HomePage {
-        current_path: "/ops".into(),
-        csrf: staff.csrf_token,
-        name: staff.member.name,
-        role: staff.role.message_key(),
-        figures: stats.rows().iter().map(|(name, count)| (crate::web::home::stat_key(name), m.count(count))).collect(),
-        m,
-    };
-    Ok(Html(page.render().map_err(|e| PageError::internal(lang, e))?).into_response())
 }
 
 #[derive(Deserialize)]

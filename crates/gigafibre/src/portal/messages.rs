@@ -11,8 +11,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use serde::Deserialize;
 
 use super::current::CurrentCustomer;
-use super::tickets::local_time;
 use crate::i18n::Messages;
+use crate::i18n::local_time;
 use crate::web::{AppState, PageError, RequestLang};
 
 const PAGE_SIZE: u64 = 20;

@@ -5,7 +5,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use chrono_tz::America::Toronto;
 use gigafibre_db::entities::{ticket, ticket_message};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -14,7 +13,7 @@ use sea_orm::{
 use serde::Deserialize;
 
 use super::current::CurrentCustomer;
-use crate::i18n::{Lang, Messages};
+use crate::i18n::{Lang, Messages, local_time};
 use crate::web::{AppState, PageError, RequestLang};
 
 const PAGE_SIZE: u64 = 15;
@@ -43,15 +42,6 @@ fn status_key(status: &str) -> &'static str {
         "pending" => "portal.ticket.pending",
         "resolved" => "portal.ticket.resolved",
         _ => "portal.ticket.closed",
-    }
-}
-
-/// A moment in Québec time, as each language writes it.
-pub fn local_time(lang: Lang, at: DateTime<Utc>) -> String {
-    let at = at.with_timezone(&Toronto);
-    match lang {
-        Lang::Fr => at.format("%d/%m/%Y %H h %M").to_string(),
-        Lang::En => at.format("%Y-%m-%d %H:%M").to_string(),
     }
 }
 

@@ -13,7 +13,7 @@ use gigafibre::db::testing::TestDatabase;
 use gigafibre::ops::staff;
 use gigafibre::web::{AppState, router};
 use http_body_util::BodyExt;
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tower::ServiceExt;
 
 use crate::support::gigafibre;
@@ -83,7 +83,7 @@ async fn the_first_admin_is_made_from_the_command_line_and_signs_in_with_the_pri
     let home = send(&app, Method::GET, "/ops", Some(&cookie), None).await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("Marie Roy") && home.body.contains("Administrateur") && home.body.contains("Clients"));
-    assert!(home.body.contains("<title>Espace du personnel · Gigafibre</title>"), "a plain title");
+    assert!(home.body.contains("<title>Tableau de bord · Gigafibre</title>"), "a plain title");
     let again = send(&app, Method::POST, "/ops/auth", None, Some(&format!("token={token}"))).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST, "the link works once");
 }
@@ -264,4 +264,22 @@ async fn a_look_at_the_portal_ends_when_the_member_is_deactivated() {
     .await
     .unwrap();
     assert_eq!(send(&app, Method::GET, "/portal", Some(&cookie), None).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server() {
+    let ops = super::Ops::new().await;
+    let agent = ops.staff("agent").await;
+    let sessions_of = |id: i64| {
+        gigafibre_db::entities::session::Entity::find()
+            .filter(gigafibre_db::entities::session::Column::StaffId.eq(id))
+            .count(&ops.db.db)
+    };
+    assert_eq!(sessions_of(agent.id).await.unwrap(), 1);
+    let forged = ops.htmx_post("/ops/sign-out", &super::Member { csrf: "forged".into(), ..agent.clone() }, &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no sign-out from another site");
+    let out = ops.post("/ops/sign-out", &agent, &[]).await;
+    assert_eq!((out.status, out.location()), (StatusCode::SEE_OTHER, "/ops/sign-in"));
+    assert_eq!(sessions_of(agent.id).await.unwrap(), 0);
+    assert_eq!(ops.htmx_get("/ops", &agent).await.status, StatusCode::UNAUTHORIZED, "the old cookie is dead");
 }

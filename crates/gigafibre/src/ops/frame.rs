@@ -1,0 +1,83 @@
+//! What every ops page shares: who is signed in, the sections their role
+//! reaches, the sign-out and search forms' token.
+
+use super::roles::{Allowed, AnyRole, ManageTeam, ReadOutbox, Role, Staff};
+
+/// A section of the ops app in the side navigation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Dashboard,
+    Clients,
+    Tickets,
+    Team,
+    Outbox,
+    Audit,
+}
+
+impl Section {
+    const ALL: [Section; 6] =
+        [Section::Dashboard, Section::Clients, Section::Tickets, Section::Team, Section::Outbox, Section::Audit];
+
+    fn href(self) -> &'static str {
+        match self {
+            Section::Dashboard => "/ops",
+            Section::Clients => "/ops/clients",
+            Section::Tickets => "/ops/tickets",
+            Section::Team => "/ops/equipe",
+            Section::Outbox => "/ops/outbox",
+            Section::Audit => "/ops/audit",
+        }
+    }
+
+    fn message_key(self) -> &'static str {
+        match self {
+            Section::Dashboard => "ops.nav.dashboard",
+            Section::Clients => "ops.nav.clients",
+            Section::Tickets => "ops.nav.tickets",
+            Section::Team => "ops.nav.team",
+            Section::Outbox => "ops.nav.outbox",
+            Section::Audit => "ops.nav.audit",
+        }
+    }
+
+    /// Whether `role` may open the section (the pages check again).
+    fn reachable_by(self, role: Role) -> bool {
+        match self {
+            Section::Dashboard | Section::Clients | Section::Tickets => AnyRole::admits(role),
+            Section::Team => ManageTeam::admits(role),
+            Section::Outbox => ReadOutbox::admits(role),
+            Section::Audit => role == Role::Admin,
+        }
+    }
+}
+
+/// One link of the side navigation.
+pub struct NavLink {
+    pub href: &'static str,
+    pub key: &'static str,
+    pub current: bool,
+}
+
+/// The frame around an ops page.
+pub struct Frame {
+    pub name: String,
+    pub role_key: &'static str,
+    pub csrf: String,
+    pub nav: Vec<NavLink>,
+}
+
+impl Frame {
+    pub fn new<R: Allowed>(staff: &Staff<R>, section: Section) -> Frame {
+        let nav = Section::ALL
+            .into_iter()
+            .filter(|s| s.reachable_by(staff.role))
+            .map(|s| NavLink { href: s.href(), key: s.message_key(), current: s == section })
+            .collect();
+        Frame {
+            name: staff.member.name.clone(),
+            role_key: staff.role.message_key(),
+            csrf: staff.csrf_token.clone(),
+            nav,
+        }
+    }
+}

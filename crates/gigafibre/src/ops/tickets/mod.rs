@@ -1,0 +1,9 @@
+//! Ops tickets pages.
+
+use axum::Router;
+
+use crate::web::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
