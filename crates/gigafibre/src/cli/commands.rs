@@ -260,8 +260,17 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
         println!(
             "  then read the link and code it was sent with `gigafibre outbox list` (messages stay in the sandbox)."
         );
-        println!("  Staff area: {url}ops — `gigafibre staff add you@example.ca --role admin`,");
-        println!("  then `gigafibre staff link you@example.ca` prints a one-time sign-in link.");
+        match crate::ops::staff::mint_link(&db, crate::demo::ADMIN_EMAIL, chrono::Utc::now()).await {
+            Ok(token) => {
+                println!("  Staff area: {url}ops/auth?token={token}");
+                println!("  (signs in {} once, within 10 minutes;", crate::demo::ADMIN_EMAIL);
+                println!("  `gigafibre staff link agent@gigafibre.demo` prints another, for any demo staff e-mail).");
+            }
+            Err(_) => {
+                println!("  Staff area: {url}ops — `gigafibre staff add you@example.ca --role admin`,");
+                println!("  then `gigafibre staff link you@example.ca` prints a one-time sign-in link.");
+            }
+        }
         println!("  Health: {url}healthz · readiness: {url}readyz · metrics: {url}metrics");
         println!("  Press Ctrl-C to stop.");
         println!();

@@ -167,11 +167,14 @@ pub fn skills() -> Vec<skill::Model> {
         .collect()
 }
 
+/// The demo's administrator, whose sign-in link `gigafibre demo` prints.
+pub const ADMIN_EMAIL: &str = "admin@gigafibre.demo";
+
 /// The demo's staff: one per role, with the admin the README tells people
 /// to sign in as.
 pub fn staff(now: DateTime<Utc>) -> Vec<staff::Model> {
     [
-        ("admin@gigafibre.demo", "Alexandra Admin", "admin"),
+        (ADMIN_EMAIL, "Alexandra Admin", "admin"),
         ("agent@gigafibre.demo", "Antoine Agent", "agent"),
         ("dispatch@gigafibre.demo", "Diane Dispatch", "dispatcher"),
         ("billing@gigafibre.demo", "Bruno Billing", "billing"),

@@ -18,6 +18,7 @@ use gigafibre_db::entities::{
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+pub use catalogue::ADMIN_EMAIL;
 pub use write::{SeedError, TableRows, write_dataset};
 
 /// How much demo data to make.

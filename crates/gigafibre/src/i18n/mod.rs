@@ -58,6 +58,16 @@ impl Messages {
         text(self.lang, key)
     }
 
+    /// The reader's word for a stored code such as `active` or `en_route`
+    /// (catalogue key `code.<value>`); the code itself when there is none.
+    pub fn code(&self, value: &str) -> String {
+        let key = format!("code.{value}");
+        match text(self.lang, &key) {
+            found if found == key => value.to_owned(),
+            found => found.to_owned(),
+        }
+    }
+
     /// A count with thousands grouped the reader's way.
     pub fn count(&self, count: &u64) -> String {
         format_count(self.lang, *count)

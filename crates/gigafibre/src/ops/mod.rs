@@ -4,12 +4,13 @@
 pub mod roles;
 pub mod staff;
 
-mod clients;
-mod dashboard;
+pub(crate) mod clients;
+pub(crate) mod dashboard;
 mod frame;
 mod impersonation;
 mod pages;
 mod records;
+mod search;
 mod sso;
 mod team;
 mod tickets;
@@ -22,6 +23,7 @@ use crate::web::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/ops", get(dashboard::page))
+        .route("/ops/search", get(search::results))
         .route("/ops/sign-in", get(pages::sign_in))
         .route("/ops/auth", get(pages::open_link).post(pages::confirm_link))
         .route("/ops/sign-out", post(pages::sign_out))

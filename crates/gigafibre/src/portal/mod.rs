@@ -7,7 +7,7 @@ mod current;
 pub mod identifier;
 pub mod links;
 mod messages;
-mod profile;
+pub(crate) mod profile;
 mod sign_in;
 mod tickets;
 

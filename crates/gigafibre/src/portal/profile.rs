@@ -6,8 +6,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use gigafibre_db::entities::customer;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -195,19 +196,8 @@ pub async fn save(
     });
     if contacts_changed {
         revoke_links_of(&txn, found.id, now).await.map_err(db_error)?;
-        if let Some(old) = found.email.clone().filter(|old| Some(old) != checked.email.as_ref()) {
-            let lang = Lang::from_code(&found.language).unwrap_or_default();
-            let notice = NewMessage {
-                channel: Channel::Email,
-                to: old,
-                subject: Some(text(lang, "email.contact_changed.subject").to_owned()),
-                body_text: text(lang, "email.contact_changed.text").to_owned(),
-                body_html: None,
-                language: lang,
-                customer_id: Some(found.id),
-                ticket_id: None,
-            };
-            outbox::enqueue(&txn, notice, now).await.map_err(db_error)?;
+        if found.email != checked.email {
+            tell_old_address(&txn, &found, now).await.map_err(db_error)?;
         }
     }
     let actor = Actor { kind: "customer", id: Some(found.id), label: found.account_number.clone() };
@@ -231,6 +221,28 @@ pub async fn save(
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     Ok(response)
+}
+
+/// Tells the customer's current e-mail address that it is being replaced,
+/// so that a change they did not make does not go unnoticed.
+pub async fn tell_old_address<C: ConnectionTrait>(
+    conn: &C,
+    found: &customer::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let Some(old) = found.email.clone() else { return Ok(()) };
+    let lang = Lang::from_code(&found.language).unwrap_or_default();
+    let notice = NewMessage {
+        channel: Channel::Email,
+        to: old,
+        subject: Some(text(lang, "email.contact_changed.subject").to_owned()),
+        body_text: text(lang, "email.contact_changed.text").to_owned(),
+        body_html: None,
+        language: lang,
+        customer_id: Some(found.id),
+        ticket_id: None,
+    };
+    outbox::enqueue(conn, notice, now).await.map(|_| ())
 }
 
 #[cfg(test)]

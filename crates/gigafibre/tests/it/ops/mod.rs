@@ -2,7 +2,9 @@
 //! a signed-in member of staff per role, and requests as a browser or htmx
 //! sends them. Each file beside it covers one part of the app.
 
+mod clients;
 mod dashboard;
+mod search;
 mod sign_in;
 
 use std::sync::Arc;

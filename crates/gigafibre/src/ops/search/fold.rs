@@ -1,0 +1,90 @@
+//! Matching names and streets the way people type them: without caring for
+//! case or French accents ("belanger" finds "Bélanger"), on both databases.
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+
+/// The accented letters of French (and a few neighbours) and their bare form.
+const ACCENTS: [(char, char); 32] = [
+    ('à', 'a'),
+    ('â', 'a'),
+    ('ä', 'a'),
+    ('À', 'a'),
+    ('Â', 'a'),
+    ('ç', 'c'),
+    ('Ç', 'c'),
+    ('é', 'e'),
+    ('è', 'e'),
+    ('ê', 'e'),
+    ('ë', 'e'),
+    ('É', 'e'),
+    ('È', 'e'),
+    ('Ê', 'e'),
+    ('Ë', 'e'),
+    ('î', 'i'),
+    ('ï', 'i'),
+    ('Î', 'i'),
+    ('Ï', 'i'),
+    ('ô', 'o'),
+    ('ö', 'o'),
+    ('Ô', 'o'),
+    ('Ö', 'o'),
+    ('û', 'u'),
+    ('ù', 'u'),
+    ('ü', 'u'),
+    ('Û', 'u'),
+    ('Ù', 'u'),
+    ('Ü', 'u'),
+    ('ÿ', 'y'),
+    ('œ', 'o'),
+    ('Œ', 'o'),
+];
+
+/// What a person typed, folded the way `folded_sql` folds a column.
+pub fn fold(typed: &str) -> String {
+    typed
+        .chars()
+        .map(|c| ACCENTS.iter().find(|(accented, _)| *accented == c).map_or(c, |(_, bare)| *bare))
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// SQL that folds `column` (a trusted column expression, never user input)
+/// like `fold`: lower case, accents off. The same on SQLite and PostgreSQL.
+pub fn folded_sql(column: &str) -> String {
+    let mut sql = format!("LOWER({column})");
+    for (accented, bare) in ACCENTS {
+        sql = format!("REPLACE({sql}, '{accented}', '{bare}')");
+    }
+    sql
+}
+
+/// `column`, folded, contains `word`, folded.
+pub fn folded_contains(column: &str, word: &str) -> Expr {
+    Expr::cust(folded_sql(column)).like(contains_pattern(word))
+}
+
+/// A `LIKE` pattern finding `word` anywhere, with the wildcards a person
+/// might type taken as plain text.
+pub fn contains_pattern(word: &str) -> String {
+    format!("%{}%", fold(word).replace(['%', '_', '\\'], ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_and_french_accents() {
+        assert_eq!(fold("Bélanger"), "belanger");
+        assert_eq!(fold("ÉTIENNE Côté"), "etienne cote");
+        assert_eq!(fold("Saint-Jérôme"), "saint-jerome");
+        assert_eq!(contains_pattern("50%_off"), "%50off%");
+    }
+
+    #[test]
+    fn the_sql_names_the_column_once_inside_every_replacement() {
+        let sql = folded_sql("customers.last_name");
+        assert!(sql.contains("LOWER(customers.last_name)"));
+        assert_eq!(sql.matches("REPLACE(").count(), ACCENTS.len());
+    }
+}
