@@ -75,17 +75,45 @@ pub async fn run(make: MakeRequest, expected: u16, connections: u64, duration: D
     }
 }
 
-/// The median of sequential requests, one at a time.
-pub async fn median_ms(make: MakeRequest, count: u64) -> f64 {
+/// Latencies of requests sent one at a time (no queueing: server time plus loopback).
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    pub requests: u64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+    /// Answers that were not the expected status.
+    pub unexpected: u64,
+}
+
+/// Sends `count` requests one after the other and measures each.
+pub async fn sequential(make: MakeRequest, expected: u16, count: u64) -> Latency {
     let client = reqwest::Client::new();
     let mut latencies = Vec::with_capacity(count as usize);
+    let mut unexpected = 0;
     for n in 0..count {
         let sent = Instant::now();
-        if let Ok(response) = make(&client, n).send().await {
-            let _ = response.bytes().await;
+        match make(&client, n).send().await {
+            Ok(response) => {
+                if response.status().as_u16() != expected {
+                    unexpected += 1;
+                }
+                let _ = response.bytes().await;
+            }
+            Err(_) => unexpected += 1,
         }
         latencies.push(sent.elapsed());
     }
     latencies.sort();
-    latencies.get(latencies.len() / 2).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    let at = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    Latency { requests: count, p50_ms: at(0.50), p95_ms: at(0.95), max_ms: at(1.0), unexpected }
+}
+
+/// The median of sequential requests, one at a time.
+pub async fn median_ms(make: MakeRequest, count: u64) -> f64 {
+    sequential(make, 200, count).await.p50_ms
 }

@@ -2,9 +2,11 @@
 //! work in the same run, so that the ratio holds on a noisy machine.
 
 mod load;
+mod ops;
 mod portal;
 mod seed;
 
-pub use load::Load;
+pub use load::{Latency, Load};
+pub use ops::{OpsFigures, ops};
 pub use portal::{PortalFigures, portal};
 pub use seed::{SeedFigures, seed};

@@ -167,6 +167,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("One use, within 10 minutes.");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench { scenario: BenchScenario::Ops { requests, json } } => {
+            let db = db::open_existing(&config.database).await?;
+            let figures = bench::ops(db, config, requests).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&figures)?);
+            } else {
+                println!(
+                    "{} requests per page, one at a time, over loopback ({} search terms)",
+                    figures.requests_each, figures.search_terms
+                );
+                for page in &figures.pages {
+                    let bare = page.bare.as_ref().map_or_else(String::new, |b| {
+                        format!(
+                            "  bare-bones p95 {:>6.2} ms  ratio {:>5.2} ×",
+                            b.p95_ms,
+                            page.p95_ratio.unwrap_or_default()
+                        )
+                    });
+                    println!(
+                        "{:<30} p50 {:>6.2} ms  p95 {:>6.2} ms  max {:>7.2} ms  ({} unexpected){bare}",
+                        page.name, page.ours.p50_ms, page.ours.p95_ms, page.ours.max_ms, page.ours.unexpected
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench { scenario: BenchScenario::Portal { seconds, json } } => {
             let db = db::open_existing(&config.database).await?;
             let figures = bench::portal(db, config, seconds).await?;

@@ -152,6 +152,17 @@ pub enum BenchScenario {
         #[arg(long)]
         json: bool,
     },
+    /// The ops app on the SQLite database DATABASE_URL names (seed it at full
+    /// scale first): search and list pages, one request at a time, beside
+    /// bare-bones handlers doing the same reads.
+    Ops {
+        /// Requests per page measured.
+        #[arg(long, default_value_t = 400)]
+        requests: u64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the demo data into SQLite: our seed writer against plain rusqlite.
     Seed {
         #[arg(long, value_enum, default_value = "full")]

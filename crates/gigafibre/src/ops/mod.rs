@@ -10,7 +10,7 @@ mod frame;
 mod impersonation;
 mod pages;
 mod records;
-mod search;
+pub(crate) mod search;
 mod sso;
 mod team;
 mod tickets;

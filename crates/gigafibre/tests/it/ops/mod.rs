@@ -4,6 +4,7 @@
 
 mod clients;
 mod dashboard;
+mod roles;
 mod search;
 mod sign_in;
 

@@ -1,0 +1,105 @@
+//! The role matrix: every ops route against every role, and the sessions
+//! that never reach `/ops` at all.
+
+use axum::http::{Method, StatusCode};
+use gigafibre::auth::secret;
+use gigafibre::clock::Clock;
+use gigafibre_db::entities::{customer, session, technician};
+use sea_orm::{ActiveValue::Set, EntityTrait};
+
+use super::Ops;
+
+const ALL: &[&str] = &["agent", "dispatcher", "billing", "admin"];
+
+/// A route, and the roles that may use it (admins may use all).
+struct Route {
+    method: Method,
+    path: &'static str,
+    allowed: &'static [&'static str],
+}
+
+const fn route(method: Method, path: &'static str, allowed: &'static [&'static str]) -> Route {
+    Route { method, path, allowed }
+}
+
+/// `{customer}` stands for a real customer id.
+fn matrix() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/ops", ALL),
+        route(Method::GET, "/ops/search?q=leclerc", ALL),
+        route(Method::GET, "/ops/clients", ALL),
+        route(Method::GET, "/ops/clients/{customer}", ALL),
+        route(Method::GET, "/ops/clients/new", &["agent", "billing", "admin"]),
+        route(Method::POST, "/ops/clients/new", &["agent", "billing", "admin"]),
+        route(Method::GET, "/ops/clients/{customer}/fields/notes/edit", &["agent", "billing", "admin"]),
+        route(Method::POST, "/ops/clients/{customer}/fields/notes", &["agent", "billing", "admin"]),
+        route(Method::GET, "/ops/clients/{customer}/locations/new", &["agent", "billing", "admin"]),
+        route(Method::POST, "/ops/clients/{customer}/locations/new", &["agent", "billing", "admin"]),
+        route(Method::POST, "/ops/impersonate", ALL),
+    ]
+}
+
+#[tokio::test]
+async fn each_role_reaches_exactly_the_routes_of_its_work() {
+    let ops = Ops::new().await;
+    let customer = customer::Entity::find().one(&ops.db.db).await.unwrap().unwrap();
+    for role in ALL {
+        for route in matrix() {
+            // A fresh session each time: some allowed actions end the session.
+            let member = ops.staff(role).await;
+            let path = route.path.replace("{customer}", &customer.id.to_string());
+            let answer = if route.method == Method::GET {
+                ops.get(&path, Some(&member)).await
+            } else {
+                ops.post(&path, &member, &[]).await
+            };
+            let allowed = *role == "admin" || route.allowed.contains(role);
+            if allowed {
+                assert_ne!(answer.status, StatusCode::FORBIDDEN, "{role} may use {} {path}", route.method);
+                assert!(!answer.location().contains("sign-in"), "{role} stays signed in on {path}");
+            } else {
+                assert_eq!(answer.status, StatusCode::FORBIDDEN, "{role} may not use {} {path}", route.method);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn customer_technician_and_anonymous_sessions_never_reach_the_ops_app() {
+    let ops = Ops::new().await;
+    let customer = customer::Entity::find().one(&ops.db.db).await.unwrap().unwrap();
+    let as_customer =
+        gigafibre::auth::session::start_customer(&ops.db.db, customer.id, ops.clock.now(), None).await.unwrap();
+    let technician = technician::Entity::find().one(&ops.db.db).await.unwrap().unwrap();
+    let cookie_value = "t".repeat(43);
+    let row = session::ActiveModel {
+        id_hash: Set(secret::hash(&cookie_value)),
+        kind: Set("technician".into()),
+        customer_id: Set(None),
+        staff_id: Set(None),
+        technician_id: Set(Some(technician.id)),
+        csrf_token: Set("csrf".into()),
+        created_at: Set(ops.clock.now()),
+        last_seen_at: Set(ops.clock.now()),
+        expires_at: Set(ops.clock.now() + chrono::Duration::hours(8)),
+        ip: Set(None),
+        user_agent: Set(None),
+    };
+    session::Entity::insert(row).exec_without_returning(&ops.db.db).await.unwrap();
+    let cookies = [
+        format!("gigafibre_session={}", as_customer.cookie_value),
+        format!("gigafibre_session={cookie_value}"),
+        String::new(),
+    ];
+    for cookie in &cookies {
+        for route in matrix().iter().filter(|r| r.method == Method::GET) {
+            let path = route.path.replace("{customer}", &customer.id.to_string());
+            let answer = ops.send(Method::GET, &path, &[("cookie", cookie.as_str())], None).await;
+            assert_eq!(
+                (answer.status, answer.location()),
+                (StatusCode::SEE_OTHER, "/ops/sign-in"),
+                "{path} with {cookie:?}"
+            );
+        }
+    }
+}
