@@ -159,8 +159,7 @@ pub async fn change(
     }
     let found = technician::Model { active: wanted, ..found };
     let key = if wanted { "ops.team.activation.activated" } else { "ops.team.activation.deactivated" };
-    let activation =
-        Activation::load(&state.db, lang, &staff.csrf_token, &found, Some(key)).await.map_err(db_error)?;
+    let activation = Activation::load(&state.db, lang, &staff.csrf_token, &found, Some(key)).await.map_err(db_error)?;
     let fragment = ActivationFragment { m: Messages::new(lang), activation };
     Ok(Html(fragment.render().map_err(|e| PageError::internal(lang, e))?).into_response())
 }

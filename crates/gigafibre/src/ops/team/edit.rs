@@ -25,6 +25,7 @@ use crate::contact::email::normalise_email;
 use crate::contact::phone::normalise_phone;
 use crate::i18n::{Lang, Messages};
 use crate::ops::frame::{Frame, Section};
+use crate::ops::records::audit::{AuditRow, trail_for};
 use crate::ops::roles::{ManageTeam, Staff};
 use crate::web::{AppState, PageError, RequestLang};
 
@@ -195,7 +196,12 @@ struct EditPage {
     /// (good news, catalogue key)
     notice: Option<(bool, &'static str)>,
     activation: Activation,
+    /// The technician's history (the audit log's entries about them).
+    trail: Vec<AuditRow>,
 }
+
+/// How much of a technician's history the page shows.
+const TRAIL_LENGTH: u64 = 15;
 
 #[derive(Deserialize)]
 pub struct EditQuery {
@@ -249,15 +255,23 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let m = Messages::new(lang);
-    let activation = Activation::load(&state.db, lang, &staff.csrf_token, view.found, None)
-        .await
-        .map_err(|e| PageError::database(lang, e))?;
+    let db_error = |e| PageError::database(lang, e);
+    let activation = Activation::load(&state.db, lang, &staff.csrf_token, view.found, None).await.map_err(db_error)?;
+    let trail = trail_for(&state.db, "technician", view.found.id, TRAIL_LENGTH).await.map_err(db_error)?;
     let skills = skills
         .iter()
         .map(|s| {
             let chosen = view.form.levels.get(&s.id).map(String::as_str).unwrap_or_default();
-            let none = Choice { value: String::new(), label: m.t("ops.team.no_skill").to_owned(), selected: chosen.is_empty() };
-            let levels = LEVELS.map(|l| Choice { value: l.to_string(), label: l.to_string(), selected: chosen == l.to_string() });
+            let none = Choice {
+                value: String::new(),
+                label: m.t("ops.team.no_skill").to_owned(),
+                selected: chosen.is_empty(),
+            };
+            let levels = LEVELS.map(|l| Choice {
+                value: l.to_string(),
+                label: l.to_string(),
+                selected: chosen == l.to_string(),
+            });
             SkillField {
                 name: skill_name(s, lang).to_owned(),
                 field: format!("skill_{}", s.id),
@@ -278,6 +292,7 @@ async fn render(
         skills,
         notice: view.notice,
         activation,
+        trail,
     };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;
     Ok((status, Html(html)).into_response())
@@ -328,7 +343,11 @@ pub async fn save(
                     .is_some(),
                 None => false,
             };
-            if taken { Err(Errors { email: Some("ops.team.error.email_taken"), ..Errors::default() }) } else { Ok(checked) }
+            if taken {
+                Err(Errors { email: Some("ops.team.error.email_taken"), ..Errors::default() })
+            } else {
+                Ok(checked)
+            }
         }
         Err(errors) => Err(errors),
     };
@@ -368,7 +387,8 @@ pub async fn save(
             .await
             .map_err(db_error)?;
         if let Some(level) = new {
-            let row = technician_skill::ActiveModel { technician_id: Set(id), skill_id: Set(skill.id), level: Set(*level) };
+            let row =
+                technician_skill::ActiveModel { technician_id: Set(id), skill_id: Set(skill.id), level: Set(*level) };
             technician_skill::Entity::insert(row).exec_without_returning(&txn).await.map_err(db_error)?;
         }
     }

@@ -194,7 +194,11 @@ async fn load_roster(
 fn skill_choices(skills: &[skill::Model], lang: Lang, selected: Option<i64>) -> Vec<Choice> {
     skills
         .iter()
-        .map(|s| Choice { value: s.id.to_string(), label: skill_name(s, lang).to_owned(), selected: Some(s.id) == selected })
+        .map(|s| Choice {
+            value: s.id.to_string(),
+            label: skill_name(s, lang).to_owned(),
+            selected: Some(s.id) == selected,
+        })
         .collect()
 }
 
@@ -320,8 +324,18 @@ pub async fn tag_skills(
         Ok(checked) => checked,
         Err(key) => {
             let outcome = Some(Outcome { ok: false, text: Messages::new(lang).t(key).to_owned() });
-            return answer(&state, lang, &staff, htmx, filter, &skills, picked, outcome, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            return answer(
+                &state,
+                lang,
+                &staff,
+                htmx,
+                filter,
+                &skills,
+                picked,
+                outcome,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let now = state.clock.now();
@@ -463,12 +477,18 @@ mod tests {
     use super::*;
 
     fn skills() -> Vec<skill::Model> {
-        vec![skill::Model { id: 1, code: "fibre_splicing".into(), name_fr: "Épissure".into(), name_en: "Splicing".into() }]
+        vec![skill::Model {
+            id: 1,
+            code: "fibre_splicing".into(),
+            name_fr: "Épissure".into(),
+            name_en: "Splicing".into(),
+        }]
     }
 
     #[test]
     fn the_bulk_form_reads_repeated_technicians_and_names_what_is_missing() {
-        let form = BulkForm::parse(b"csrf=x&technician=3&technician=5&technician=3&technician=zz&skill=1&level=4&op=apply");
+        let form =
+            BulkForm::parse(b"csrf=x&technician=3&technician=5&technician=3&technician=zz&skill=1&level=4&op=apply");
         assert_eq!(form.technicians, vec![3, 5]);
         let skills = skills();
         assert_eq!(form.check(&skills).map(|(op, s)| (op, s.id)), Ok((Op::Apply(4), 1)));

@@ -56,8 +56,11 @@ pub fn show_shift(lang: Lang, start: i32, end: i32) -> String {
     format!("{} – {}", show_time(lang, start), show_time(lang, end))
 }
 
+/// What is wrong with each side of a typed shift: catalogue keys.
+pub type ShiftErrors = (Option<&'static str>, Option<&'static str>);
+
 /// Checks a typed shift; each side's problem separately, then their order.
-pub fn check_shift(start: &str, end: &str) -> Result<(i32, i32), (Option<&'static str>, Option<&'static str>)> {
+pub fn check_shift(start: &str, end: &str) -> Result<(i32, i32), ShiftErrors> {
     match (parse_time(start), parse_time(end)) {
         (Some(start), Some(end)) if end > start => Ok((start, end)),
         (Some(_), Some(_)) => Err((None, Some(END_BEFORE_START))),

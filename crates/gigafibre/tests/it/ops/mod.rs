@@ -3,7 +3,9 @@
 //! sends them. Each file beside it covers one part of the app.
 
 mod dashboard;
+mod records;
 mod sign_in;
+mod team;
 
 use std::sync::Arc;
 
