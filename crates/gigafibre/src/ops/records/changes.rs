@@ -33,6 +33,15 @@ const FIELDS: &[(&str, &str)] = &[
     ("ends_at_latest", "ops.audit.field.ends_at_latest"),
 ];
 
+/// Stored codes with words, by field: (field, code, catalogue key).
+const VALUES: &[(&str, &str, &str)] = &[
+    ("status", "queued", "ops.outbox.status.queued"),
+    ("status", "sending", "ops.outbox.status.sending"),
+    ("status", "sent", "ops.outbox.status.sent"),
+    ("status", "failed", "ops.outbox.status.failed"),
+    ("status", "sandboxed", "ops.outbox.status.sandboxed"),
+];
+
 /// The name of a changed field.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Label {
@@ -64,12 +73,19 @@ pub enum Shown {
     Nothing,
     Yes,
     No,
+    /// A stored code shown in words.
+    Words(&'static str),
     Time(DateTime<Utc>),
     Text(String),
 }
 
 impl Shown {
-    fn of(value: &Value) -> Shown {
+    fn of(field: &str, value: &Value) -> Shown {
+        if let Value::String(code) = value
+            && let Some((_, _, key)) = VALUES.iter().find(|(f, c, _)| *f == field && c == code)
+        {
+            return Shown::Words(key);
+        }
         match value {
             Value::Null => Shown::Nothing,
             Value::Bool(true) => Shown::Yes,
@@ -84,11 +100,17 @@ impl Shown {
         }
     }
 
+    /// Whether there was no value (nothing to strike through).
+    pub fn is_nothing(&self) -> bool {
+        *self == Shown::Nothing
+    }
+
     pub fn show(&self, m: &Messages) -> String {
         match self {
             Shown::Nothing => "—".to_owned(),
             Shown::Yes => m.t("ops.audit.yes").to_owned(),
             Shown::No => m.t("ops.audit.no").to_owned(),
+            Shown::Words(key) => m.t(key).to_owned(),
             Shown::Time(at) => local_time(m.lang, *at),
             Shown::Text(text) => text.clone(),
         }
@@ -144,8 +166,8 @@ pub fn field_changes(before: Option<&str>, after: Option<&str>, skills: &[SkillN
             let new = after.get(field).unwrap_or(&Value::Null);
             (old != new).then(|| FieldChange {
                 label: label(field, skills),
-                before: Shown::of(old),
-                after: Shown::of(new),
+                before: Shown::of(field, old),
+                after: Shown::of(field, new),
             })
         })
         .collect()
@@ -190,6 +212,8 @@ mod tests {
         assert_eq!(changes[1].after, Shown::No);
         assert_eq!(changes[2].after.show(&Messages::new(Lang::Fr)), "25/11/2026 11 h 00");
         assert!(field_changes(None, Some("pas du json"), &[]).is_empty());
+        let retried = field_changes(Some(r#"{"status":"failed"}"#), Some(r#"{"status":"queued"}"#), &[]);
+        assert_eq!(retried[0].before.show(&Messages::new(Lang::Fr)), "Échec");
         assert_eq!(field_changes(Some("1"), Some("2"), &[])[0].label, Label::Raw("value".into()));
     }
 }

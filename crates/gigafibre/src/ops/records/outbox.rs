@@ -350,7 +350,10 @@ pub async fn message(
         last_error: message.last_error.as_deref().map(|e| redactor.redact(e)),
         created: local_time(lang, message.created_at),
         next,
-        sent: message.sent_at.map(|at| local_time(lang, at)),
+        sent: message
+            .sent_at
+            .filter(|_| matches!(message.status, Status::Sent | Status::Sandboxed))
+            .map(|at| local_time(lang, at)),
         customer: message.customer_id.map(|id| (id, names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")))),
         ticket: message.ticket_id,
         can_retry: message.status == Status::Failed,

@@ -33,7 +33,7 @@ fn row_ids(body: &str, marker: &str) -> Vec<i64> {
 }
 
 fn outbox_ids(body: &str) -> Vec<i64> {
-    row_ids(body, "<td class=\"nowrap\"><a href=\"/ops/outbox/")
+    row_ids(body, "<td class=\"nowrap when\"><a href=\"/ops/outbox/")
 }
 
 fn audit_ids(body: &str) -> Vec<i64> {
@@ -391,7 +391,7 @@ async fn the_audit_log_reads_newest_first_with_what_changed_and_filters() {
     assert!(edit.contains("dispatch@gigafibre.demo") && edit.contains("personnel"));
     assert!(edit.contains("href=\"/ops/equipe/3\""));
     assert!(edit.contains(
-        "<span class=\"field\">Téléphone</span> <span class=\"before\">+14505551003</span> <span aria-hidden=\"true\">→</span>"
+        "<span class=\"field\">Téléphone</span> <span class=\"before\">+14505551003</span> <span role=\"img\" aria-label=\"devient\">→</span>"
     ));
     assert!(edit.contains("<span class=\"after\">+15148389458</span>"));
     assert!(edit.contains("Compétence : Travail aérien (poteaux)"), "a skill by its name");
