@@ -9,7 +9,7 @@ pub(crate) mod dashboard;
 mod frame;
 mod impersonation;
 mod pages;
-mod records;
+pub(crate) mod records;
 pub(crate) mod search;
 mod sso;
 mod team;

@@ -19,6 +19,7 @@ use crate::billing::money::Money;
 use crate::i18n::{Lang, Messages, local_date, local_time};
 use crate::ops::dashboard::display_name;
 use crate::ops::frame::{Frame, Section};
+use crate::ops::records::audit::{AuditRow, trail_for};
 use crate::ops::roles::{Allowed, AnyRole, EditClients, Staff, WorkTickets};
 use crate::web::{AppState, PageError, RequestLang};
 
@@ -100,6 +101,8 @@ struct DetailPage {
     tickets: Vec<TicketRow>,
     messages: Vec<MessageRow>,
     jobs: Vec<JobRow>,
+    /// The record's history, newest first.
+    trail: Vec<AuditRow>,
     since: String,
 }
 
@@ -165,6 +168,7 @@ pub async fn render<R: Allowed>(
         tickets: tickets(db, id, lang).await.map_err(db_error)?,
         messages: messages(db, id, lang).await.map_err(db_error)?,
         jobs: jobs(db, id, lang).await.map_err(db_error)?,
+        trail: trail_for(db, "customer", id, 20).await.map_err(db_error)?,
         since: local_date(lang, found.created_at.with_timezone(&Toronto).date_naive()),
         customer: found,
     };

@@ -4,9 +4,11 @@
 
 mod clients;
 mod dashboard;
+mod records;
 mod roles;
 mod search;
 mod sign_in;
+mod team;
 
 use std::sync::Arc;
 
