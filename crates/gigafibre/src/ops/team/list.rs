@@ -139,7 +139,8 @@ pub async fn page(
         }
         _ => None,
     };
-    render_page(&state, lang, &staff, filter, &skills, Picked::default(), outcome, StatusCode::OK).await
+    let listing = Listing { filter, skills: &skills, picked: Picked::default(), outcome };
+    render_page(&state, lang, &staff, listing, StatusCode::OK).await
 }
 
 /// What the bulk form had chosen, kept when the page comes back.
@@ -150,15 +151,17 @@ struct Picked {
     level: Option<i16>,
 }
 
-async fn load_roster(
-    state: &AppState,
-    lang: Lang,
-    csrf: &str,
+/// What a list shows: the technicians the filter keeps, what the bulk form
+/// had chosen, what was just done.
+struct Listing<'a> {
     filter: Filter,
-    skills: &[skill::Model],
+    skills: &'a [skill::Model],
     picked: Picked,
     outcome: Option<Outcome>,
-) -> Result<Roster, PageError> {
+}
+
+async fn load_roster(state: &AppState, lang: Lang, csrf: &str, listing: Listing<'_>) -> Result<Roster, PageError> {
+    let Listing { filter, skills, picked, outcome } = listing;
     let found = roster::technicians(&state.db, filter.activity, filter.skill)
         .await
         .map_err(|e| PageError::database(lang, e))?;
@@ -206,19 +209,16 @@ fn level_choices(selected: i16) -> Vec<Choice> {
     LEVELS.map(|l| Choice { value: l.to_string(), label: l.to_string(), selected: l == selected }).collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn render_page<R: crate::ops::roles::Allowed>(
+async fn render_page(
     state: &AppState,
     lang: Lang,
-    staff: &Staff<R>,
-    filter: Filter,
-    skills: &[skill::Model],
-    picked: Picked,
-    outcome: Option<Outcome>,
+    staff: &Staff<ManageTeam>,
+    listing: Listing<'_>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let m = Messages::new(lang);
-    let roster = load_roster(state, lang, &staff.csrf_token, filter, skills, picked, outcome).await?;
+    let (filter, skills) = (listing.filter, listing.skills);
+    let roster = load_roster(state, lang, &staff.csrf_token, listing).await?;
     let count = roster.rows.len();
     let heading_key = if count == 1 { "ops.team.count_one" } else { "ops.team.count_many" };
     let page = ListPage {
@@ -324,18 +324,8 @@ pub async fn tag_skills(
         Ok(checked) => checked,
         Err(key) => {
             let outcome = Some(Outcome { ok: false, text: Messages::new(lang).t(key).to_owned() });
-            return answer(
-                &state,
-                lang,
-                &staff,
-                htmx,
-                filter,
-                &skills,
-                picked,
-                outcome,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            let listing = Listing { filter, skills: &skills, picked, outcome };
+            return answer(&state, lang, &staff, htmx, listing, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     let now = state.clock.now();
@@ -344,7 +334,8 @@ pub async fn tag_skills(
     txn.commit().await.map_err(db_error)?;
     if htmx {
         let outcome = Some(summary(lang, op, skill, changed));
-        return answer(&state, lang, &staff, true, filter, &skills, picked, outcome, StatusCode::OK).await;
+        let listing = Listing { filter, skills: &skills, picked, outcome };
+        return answer(&state, lang, &staff, true, listing, StatusCode::OK).await;
     }
     let mut pairs = filter.pairs();
     let (done, level) = match op {
@@ -358,22 +349,18 @@ pub async fn tag_skills(
 }
 
 /// The roster alone for htmx, the whole page otherwise.
-#[allow(clippy::too_many_arguments)]
 async fn answer(
     state: &AppState,
     lang: Lang,
     staff: &Staff<ManageTeam>,
     htmx: bool,
-    filter: Filter,
-    skills: &[skill::Model],
-    picked: Picked,
-    outcome: Option<Outcome>,
+    listing: Listing<'_>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     if !htmx {
-        return render_page(state, lang, staff, filter, skills, picked, outcome, status).await;
+        return render_page(state, lang, staff, listing, status).await;
     }
-    let roster = load_roster(state, lang, &staff.csrf_token, filter, skills, picked, outcome).await?;
+    let roster = load_roster(state, lang, &staff.csrf_token, listing).await?;
     let fragment = RosterFragment { m: Messages::new(lang), roster };
     let html = fragment.render().map_err(|e| PageError::internal(lang, e))?;
     // htmx swaps only successful answers: a refusal comes back as 200 with its reason.
