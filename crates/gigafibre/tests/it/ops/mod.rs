@@ -4,6 +4,7 @@
 
 mod dashboard;
 mod sign_in;
+mod tickets;
 
 use std::sync::Arc;
 
