@@ -6,8 +6,9 @@
 //! Every filter is served by an index (see the migration
 //! `m20261125_000010_ticket_list`): `(status, created_at, id)` for the status
 //! alone, `(status, priority, created_at)` with a priority,
-//! `(assigned_staff_id, status, created_at)` for an assignee or none,
-//! `(created_at, id)` for every status.
+//! `(assigned_staff_id, status, created_at, id)` for an assignee (or no one)
+//! within a status, `(assigned_staff_id, created_at, id)` over every status,
+//! `(created_at, id)` for every status and no assignee.
 
 use std::collections::HashMap;
 
@@ -18,7 +19,8 @@ use chrono::{DateTime, Utc};
 use gigafibre_db::entities::{customer, staff, ticket};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use serde::Deserialize;
 
@@ -171,10 +173,33 @@ fn escape_like(text: &str) -> String {
 }
 
 /// After the ticket `cursor`, in the list's order (`created_at desc, id desc`).
-fn after_cursor(query: Select<ticket::Entity>, cursor: &ticket::Model) -> Select<ticket::Entity> {
-    query.filter(Condition::any().add(ticket::Column::CreatedAt.lt(cursor.created_at)).add(
-        Condition::all().add(ticket::Column::CreatedAt.eq(cursor.created_at)).add(ticket::Column::Id.lt(cursor.id)),
-    ))
+/// The `created_at <=` bound is what an index can seek to; the rest breaks
+/// ties between tickets opened at the same moment.
+pub(super) fn after_cursor(query: Select<ticket::Entity>, cursor: &ticket::Model) -> Select<ticket::Entity> {
+    query.filter(ticket::Column::CreatedAt.lte(cursor.created_at)).filter(
+        Condition::any().add(ticket::Column::CreatedAt.lt(cursor.created_at)).add(ticket::Column::Id.lt(cursor.id)),
+    )
+}
+
+/// Newest first. With an assignee among the tickets to handle, SQLite is
+/// made to sort what it finds (`+column` keeps an index from serving the
+/// order): left to itself it would rather walk that assignee's whole history
+/// in date order (`assigned_staff_id, created_at`) than sort the few open and
+/// pending tickets the assignee and status find. Everywhere else the plain
+/// order lets it stop reading once the page is full. PostgreSQL weighs this
+/// itself, with the statistics the migration gives it.
+pub(super) fn newest_first(
+    query: Select<ticket::Entity>,
+    filters: &Filters,
+    backend: DatabaseBackend,
+) -> Select<ticket::Entity> {
+    if backend == DatabaseBackend::Sqlite && filters.status == "active" && filters.assignee != Assignee::Anyone {
+        query
+            .order_by(Expr::cust(r#"+"tickets"."created_at""#), Order::Desc)
+            .order_by(Expr::cust(r#"+"tickets"."id""#), Order::Desc)
+    } else {
+        query.order_by_desc(ticket::Column::CreatedAt).order_by_desc(ticket::Column::Id)
+    }
 }
 
 /// One page of tickets and whether another follows.
@@ -191,12 +216,7 @@ pub async fn page_of(
     {
         query = after_cursor(query, &cursor);
     }
-    let mut rows = query
-        .order_by_desc(ticket::Column::CreatedAt)
-        .order_by_desc(ticket::Column::Id)
-        .limit(PAGE_SIZE + 1)
-        .all(db)
-        .await?;
+    let mut rows = newest_first(query, filters, db.get_database_backend()).limit(PAGE_SIZE + 1).all(db).await?;
     let more = rows.len() as u64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     Ok((rows, more))

@@ -11,6 +11,8 @@ mod actions;
 mod detail;
 mod list;
 mod new;
+#[cfg(test)]
+mod plans;
 mod rules;
 mod store;
 mod views;
