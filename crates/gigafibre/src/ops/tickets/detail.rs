@@ -72,7 +72,7 @@ impl Screen {
         Ok(Screen {
             lang,
             frame: Frame::new(staff, Section::Tickets),
-            summary: views::summary(&loaded),
+            summary: views::summary(lang, &loaded),
             controls: views::controls(lang, &loaded, &staff_rows, csrf, can_work),
             thread: views::thread(lang, &loaded, &messages, &staff_rows, csrf, can_work),
             customer: loaded.customer,

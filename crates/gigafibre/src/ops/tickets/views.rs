@@ -74,6 +74,8 @@ fn phone(stored: Option<&str>) -> Option<String> {
 
 pub struct Summary {
     pub id: i64,
+    /// "Billet nº 123".
+    pub number: String,
     pub subject: String,
     pub description: String,
     pub customer_id: i64,
@@ -87,10 +89,11 @@ pub struct Summary {
     pub fibre_drop: Option<String>,
 }
 
-pub fn summary(loaded: &Loaded) -> Summary {
+pub fn summary(lang: Lang, loaded: &Loaded) -> Summary {
     let c = &loaded.customer;
     Summary {
         id: loaded.ticket.id,
+        number: text(lang, "ops.tickets.number").replace("{id}", &loaded.ticket.id.to_string()),
         subject: loaded.ticket.subject.clone(),
         description: loaded.ticket.description.clone(),
         customer_id: c.id,
