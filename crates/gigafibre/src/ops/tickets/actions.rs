@@ -59,24 +59,28 @@ pub async fn reply(
         return Err(PageError::forbidden(lang));
     }
     let htmx = is_htmx(&headers);
-    let mut screen = Screen::load(&state, lang, &staff, id).await?;
-    let contacts = rules::contacts(&screen.customer);
+    let found = store::load(&state.db, id).await.map_err(|e| PageError::database(lang, e))?;
+    let customer = found.ok_or_else(|| PageError::not_found(lang))?.customer;
+    let contacts = rules::contacts(&customer);
     let wanted = form.channel.as_deref().filter(|c| !c.is_empty());
     let contact = match wanted {
         Some(code) => contacts.iter().find(|c| c.channel.as_str() == code).cloned(),
         None => contacts.first().cloned(),
     };
     let channel_error = (contact.is_none() && !contacts.is_empty()).then_some("ops.tickets.reply.channel_unavailable");
-    if let Some(error) = rules::check_text(&form.body).or(channel_error) {
-        screen.thread.contacts = views::contact_choices(lang, &screen.customer, wanted);
+    let body_error = rules::check_text(&form.body);
+    if body_error.is_some() || channel_error.is_some() {
+        let mut screen = Screen::load(&state, lang, &staff, id).await?;
+        screen.thread.contacts = views::contact_choices(lang, &customer, wanted);
         screen.thread.reply = form.body;
-        screen.thread.reply_error = Some(error);
+        screen.thread.reply_error = body_error;
+        screen.thread.channel_error = channel_error;
         return refuse_text(screen, htmx);
     }
     let reply = store::Reply {
         body: &form.body,
         contact,
-        language: Lang::from_code(&screen.customer.language).unwrap_or_default(),
+        language: Lang::from_code(&customer.language).unwrap_or_default(),
         messages_url: portal_messages_url(&state),
     };
     let sent = store::reply(&state.db, id, reply, &actor(&staff), state.clock.now())

@@ -53,7 +53,6 @@ pub struct Screen {
     pub summary: Summary,
     pub controls: Controls,
     pub thread: Thread,
-    pub customer: gigafibre_db::entities::customer::Model,
 }
 
 impl Screen {
@@ -75,7 +74,6 @@ impl Screen {
             summary: views::summary(lang, &loaded),
             controls: views::controls(lang, &loaded, &staff_rows, csrf, can_work),
             thread: views::thread(lang, &loaded, &messages, &staff_rows, csrf, can_work),
-            customer: loaded.customer,
         })
     }
 

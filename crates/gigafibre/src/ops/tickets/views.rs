@@ -194,6 +194,8 @@ pub struct Thread {
     pub contacts: Vec<ContactChoice>,
     pub reply: String,
     pub reply_error: Option<&'static str>,
+    /// The chosen way to reach the customer is not on file.
+    pub channel_error: Option<&'static str>,
     pub note: String,
     pub note_error: Option<&'static str>,
     /// What was just done (`reply.sent`, `note.added`).
@@ -265,6 +267,7 @@ pub fn thread(
         contacts: contact_choices(lang, &loaded.customer, None),
         reply: String::new(),
         reply_error: None,
+        channel_error: None,
         note: String::new(),
         note_error: None,
         done: None,

@@ -372,8 +372,31 @@ async fn an_answer_by_sms_goes_to_the_cell_in_english_and_reopens_a_closed_ticke
     let refused =
         ops.post(&format!("/ops/tickets/{}/reply", t.id), &dispatcher, &[("channel", "sms"), ("body", "Hi")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains(&escaped("Ce moyen de contact n'est pas au dossier du client.")));
+    let error = format!("id=\"channel-error\">{}", escaped("Ce moyen de contact n'est pas au dossier du client."));
+    assert!(refused.body.contains(&error));
+    assert!(refused.body.contains(">Hi</textarea>"), "what was typed stays");
     assert_eq!(outbox_for_ticket(&ops, t.id).await.len(), 1);
+
+    // Neither e-mail nor cell: the answer waits in the portal, nothing is sent.
+    let mut unreachable: customer::ActiveModel = c.clone().into();
+    unreachable.cell = Set(None);
+    unreachable.email = Set(None);
+    unreachable.update(&ops.db.db).await.unwrap();
+    let page = ops.get(&format!("/ops/tickets/{}", t.id), Some(&dispatcher)).await;
+    assert!(page.body.contains("ni courriel ni cellulaire") && !page.body.contains("name=\"channel\""));
+    let kept = ops.post(&format!("/ops/tickets/{}/reply", t.id), &dispatcher, &[("body", "Line fixed.")]).await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER);
+    assert_eq!(outbox_for_ticket(&ops, t.id).await.len(), 1);
+    let last = ticket_message::Entity::find()
+        .filter(ticket_message::Column::TicketId.eq(t.id))
+        .order_by_desc(ticket_message::Column::Id)
+        .one(&ops.db.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((last.channel.as_str(), last.body.as_str()), ("portal", "Line fixed."));
+    let cookie = customer_cookie(&ops, c.id).await;
+    assert!(as_customer(&ops, &format!("/portal/tickets/{}", t.id), &cookie).await.body.contains("Line fixed."));
 }
 
 #[tokio::test]
