@@ -9,6 +9,7 @@ mod roles;
 mod search;
 mod sign_in;
 mod team;
+mod tickets;
 
 use std::sync::Arc;
 
