@@ -13,6 +13,7 @@ mod m20261125_000006_platform;
 mod m20261125_000007_portal_sign_in;
 mod m20261125_000008_contact_preferences;
 mod m20261125_000009_staff_links;
+mod m20261125_000011_staff_sso;
 mod support;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_portal_sign_in::Migration),
             Box::new(m20261125_000008_contact_preferences::Migration),
             Box::new(m20261125_000009_staff_links::Migration),
+            Box::new(m20261125_000011_staff_sso::Migration),
         ]
     }
 }
