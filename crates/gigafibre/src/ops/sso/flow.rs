@@ -82,6 +82,11 @@ pub async fn callback(
             }
             Ok(response)
         }
+        // An answer that named no attempt of this browser leaves its own
+        // attempt (perhaps in another tab) alone.
+        Err(refusal @ (Refusal::Incomplete | Refusal::UnknownState | Refusal::OtherBrowser)) => {
+            Ok(refused(lang, &refusal, None))
+        }
         Err(refusal) => Ok(refused(lang, &refusal, clear)),
     }
 }

@@ -4,6 +4,7 @@
 
 mod dashboard;
 mod sign_in;
+mod sso;
 
 use std::sync::Arc;
 
