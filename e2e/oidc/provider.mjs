@@ -136,6 +136,7 @@ export async function startProvider({ port = 0, host = "127.0.0.1", clientId, cl
     features: { devInteractions: { enabled: false } },
     interactions: { url: (ctx, details) => `/interaction/${details.uid}` },
     cookies: { keys: [randomBytes(32).toString("hex")] },
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
     jwks: { keys: [{ ...privateKey.export({ format: "jwk" }), kid: "test-key", use: "sig", alg: "RS256" }] },
   });
   return { issuer, close: () => new Promise((resolve) => server.close(resolve)) };
