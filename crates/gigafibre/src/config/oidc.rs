@@ -39,7 +39,8 @@ impl RoleMap {
         let mut pairs = Vec::new();
         for entry in text.split(',').map(str::trim).filter(|entry| !entry.is_empty()) {
             let reason = "write group=role pairs, roles being admin, agent, dispatcher, billing or technician";
-            let (group, role) = entry.rsplit_once('=').ok_or_else(|| invalid("GIGAFIBRE_OIDC_ROLE_MAP", entry, reason))?;
+            let (group, role) =
+                entry.rsplit_once('=').ok_or_else(|| invalid("GIGAFIBRE_OIDC_ROLE_MAP", entry, reason))?;
             let role = MappedRole::parse(role).ok_or_else(|| invalid("GIGAFIBRE_OIDC_ROLE_MAP", entry, reason))?;
             if group.trim().is_empty() {
                 return Err(invalid("GIGAFIBRE_OIDC_ROLE_MAP", entry, reason));
@@ -138,7 +139,11 @@ impl OidcSettings {
                 client.client_id,
                 self.scopes.join(" "),
                 self.groups_claim,
-                if self.role_map.is_empty() { "from the staff table only".to_owned() } else { self.role_map.describe() },
+                if self.role_map.is_empty() {
+                    "from the staff table only".to_owned()
+                } else {
+                    self.role_map.describe()
+                },
             ),
             None => "sso           not set: staff sign in with a link by e-mail".to_owned(),
         }

@@ -43,7 +43,8 @@ pub async fn admit<C: ConnectionTrait>(
         (Decision::Admit { from_groups: false, .. }, Some(member)) => member,
         (Decision::Admit { from_groups: false, .. }, None) => return Ok(Err(Refusal::NotStaff)),
         (Decision::Admit { role, from_groups: true }, local) => {
-            follow_groups(conn, local, email.as_str(), identity, role, oidc, lang, now).await?
+            let member = Member { email: email.as_str(), identity, role };
+            follow_groups(conn, local, member, oidc, lang, now).await?
         }
     };
     let from = if matches!(decision, Decision::Admit { from_groups: true, .. }) { "groups" } else { "staff table" };
@@ -59,15 +60,19 @@ pub async fn admit<C: ConnectionTrait>(
     Ok(Ok(member))
 }
 
+/// Who the provider's groups say a person is here.
+struct Member<'a> {
+    email: &'a str,
+    identity: &'a Identity,
+    role: Role,
+}
+
 /// Creates the staff row the groups call for, or brings its role and name
 /// in line with the provider; each change is written to the audit log.
-#[allow(clippy::too_many_arguments)]
 async fn follow_groups<C: ConnectionTrait>(
     conn: &C,
     local: Option<staff::Model>,
-    email: &str,
-    identity: &Identity,
-    role: Role,
+    Member { email, identity, role }: Member<'_>,
     oidc: &OidcSettings,
     lang: Lang,
     now: DateTime<Utc>,

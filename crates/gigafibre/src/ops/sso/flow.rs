@@ -102,7 +102,7 @@ async fn signed_in(
     let now = state.clock.now();
     let browser = attempt::browser_token(&state.config, headers);
     let Some(state_param) = query.state.as_deref().filter(|s| !s.is_empty()) else {
-        return Ok(Err(query.error.map_or(Refusal::Incomplete, Refusal::ProviderError)));
+        return Ok(Err(query.error.map_or(Refusal::Incomplete, |error| Refusal::ProviderError(plain(&error)))));
     };
     let spent = attempt::spend(&state.db, state_param, browser.as_deref(), now).await.map_err(db_error)?;
     let attempt = match spent {
@@ -110,11 +110,11 @@ async fn signed_in(
         Err(refusal) => return Ok(Err(refusal)),
     };
     if let Some(error) = query.error {
-        return Ok(Err(Refusal::ProviderError(error)));
+        return Ok(Err(Refusal::ProviderError(plain(&error))));
     }
     let Some(settings) = state.config.oidc.client() else { return Ok(Err(Refusal::NotConfigured)) };
     if let Some(iss) = query.iss.as_deref().filter(|iss| *iss != settings.issuer) {
-        return Ok(Err(Refusal::WrongIssuer(format!("the answer names {iss}"))));
+        return Ok(Err(Refusal::WrongIssuer(format!("the answer names {}", plain(iss)))));
     }
     let Some(code) = query.code.as_deref().filter(|c| !c.is_empty()) else { return Ok(Err(Refusal::Incomplete)) };
     let raw = match discovery.exchange(&state.config, code, &attempt.pkce_verifier).await {
@@ -160,9 +160,21 @@ async fn signed_in(
     Ok(Ok(session::redirect_with_cookie(&state.config, &attempt.return_to, Some(&new.cookie_value))))
 }
 
+/// What the query string said, fit for one log line: no control
+/// characters, not too long.
+fn plain(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(120).collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::ops_path;
+    use super::{ops_path, plain};
+
+    #[test]
+    fn words_from_the_query_string_cannot_forge_log_lines() {
+        assert_eq!(plain("access_denied\nERROR forged line"), "access_deniedERROR forged line");
+        assert_eq!(plain(&"x".repeat(500)).len(), 120);
+    }
 
     #[test]
     fn next_stays_in_the_ops_app() {

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use gigafibre_db::entities::staff;
 use openidconnect::core::{
-    CoreGenderClaim, CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm,
-    CoreJwsSigningAlgorithm,
+    CoreGenderClaim, CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
 };
 use openidconnect::{
     AdditionalClaims, ClaimsVerificationError, ClientId, IdToken, IdTokenClaims, IssuerUrl, Nonce,
@@ -72,25 +71,27 @@ pub struct Identity {
 
 /// Checks the raw ID token against the provider's keys and what we expect,
 /// and reads the person out of it.
-pub fn verify(raw: &str, keys: &CoreJsonWebKeySet, expected: &Expected, now: DateTime<Utc>) -> Result<Identity, Refusal> {
+pub fn verify(
+    raw: &str,
+    keys: &CoreJsonWebKeySet,
+    expected: &Expected,
+    now: DateTime<Utc>,
+) -> Result<Identity, Refusal> {
     let token: StaffIdToken = raw.parse().map_err(|e| Refusal::InvalidToken(format!("not a signed JWT: {e}")))?;
     let issuer = IssuerUrl::new(expected.issuer.to_owned()).map_err(|e| Refusal::InvalidToken(e.to_string()))?;
-    let verifier = CoreIdTokenVerifier::new_public_client(
-        ClientId::new(expected.client_id.to_owned()),
-        issuer,
-        keys.clone(),
-    )
-    .set_allowed_algs(ALLOWED_ALGORITHMS)
-    .set_time_fn(move || now)
-    .set_issue_time_verifier_fn(move |issued| {
-        if issued > now + CLOCK_SKEW {
-            Err(format!("issued in the future ({issued})"))
-        } else if issued < now - OLDEST_ISSUE {
-            Err(format!("issued too long ago ({issued})"))
-        } else {
-            Ok(())
-        }
-    });
+    let verifier =
+        CoreIdTokenVerifier::new_public_client(ClientId::new(expected.client_id.to_owned()), issuer, keys.clone())
+            .set_allowed_algs(ALLOWED_ALGORITHMS)
+            .set_time_fn(move || now)
+            .set_issue_time_verifier_fn(move |issued| {
+                if issued > now + CLOCK_SKEW {
+                    Err(format!("issued in the future ({issued})"))
+                } else if issued < now - OLDEST_ISSUE {
+                    Err(format!("issued too long ago ({issued})"))
+                } else {
+                    Ok(())
+                }
+            });
     let claims = token.claims(&verifier, &Nonce::new(expected.nonce.to_owned())).map_err(|error| match error {
         ClaimsVerificationError::InvalidIssuer(detail) => Refusal::WrongIssuer(detail),
         ClaimsVerificationError::SignatureVerification(SignatureVerificationError::NoMatchingKey) => {
@@ -233,7 +234,9 @@ mod tests {
                 other,
             )
             .set_nonce(Some(Nonce::new(self.nonce.into())));
-            StaffIdToken::new(claims, &key(self.signer), CoreJwsSigningAlgorithm::EdDsa, None, None).unwrap().to_string()
+            StaffIdToken::new(claims, &key(self.signer), CoreJwsSigningAlgorithm::EdDsa, None, None)
+                .unwrap()
+                .to_string()
         }
     }
 
@@ -256,14 +259,21 @@ mod tests {
     fn forged_or_misdirected_tokens_are_refused() {
         let refused = |token: String| verify(&token, &keys(), &expected(), now()).unwrap_err();
         assert!(matches!(refused(Token { signer: OTHER_KEY, ..Token::default() }.sign()), Refusal::BadSignature(_)));
-        assert!(matches!(refused(Token { issuer: "https://evil.example", ..Token::default() }.sign()), Refusal::WrongIssuer(_)));
-        assert!(matches!(refused(Token { audience: "another-app", ..Token::default() }.sign()), Refusal::InvalidToken(_)));
+        assert!(matches!(
+            refused(Token { issuer: "https://evil.example", ..Token::default() }.sign()),
+            Refusal::WrongIssuer(_)
+        ));
+        assert!(matches!(
+            refused(Token { audience: "another-app", ..Token::default() }.sign()),
+            Refusal::InvalidToken(_)
+        ));
         assert!(matches!(refused(Token { nonce: "n-other", ..Token::default() }.sign()), Refusal::InvalidToken(_)));
         let expired = Token { expires: now() - Duration::seconds(1), ..Token::default() };
         assert!(matches!(refused(expired.sign()), Refusal::InvalidToken(_)));
         let future = Token { issued: now() + Duration::minutes(6), ..Token::default() };
         assert!(matches!(refused(future.sign()), Refusal::InvalidToken(_)));
-        let old = Token { issued: now() - Duration::minutes(16), expires: now() + Duration::hours(1), ..Token::default() };
+        let old =
+            Token { issued: now() - Duration::minutes(16), expires: now() + Duration::hours(1), ..Token::default() };
         assert!(matches!(refused(old.sign()), Refusal::InvalidToken(_)));
         assert!(matches!(refused("not.a.token".into()), Refusal::InvalidToken(_)));
         let no_keys = verify(&Token::default().sign(), &CoreJsonWebKeySet::new(vec![]), &expected(), now());
@@ -322,9 +332,9 @@ mod tests {
         assert_eq!(decide(&groups(&[]), &map, None), Decision::NotStaff);
         assert_eq!(decide(&groups(&["gf-techs"]), &map, None), Decision::Technician);
         assert_eq!(decide(&groups(&["gf-techs"]), &map, Some(&member("agent", true))), Decision::Technician);
-        assert_eq!(decide(&groups(&["gf-techs", "gf-agents"]), &map, None), Decision::Admit {
-            role: Role::Agent,
-            from_groups: true
-        });
+        assert_eq!(
+            decide(&groups(&["gf-techs", "gf-agents"]), &map, None),
+            Decision::Admit { role: Role::Agent, from_groups: true }
+        );
     }
 }

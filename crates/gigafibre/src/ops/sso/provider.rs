@@ -71,10 +71,11 @@ impl Discovery {
             }
         }
         let issuer_url = IssuerUrl::new(issuer.to_owned()).map_err(|e| Refusal::Unavailable(e.to_string()))?;
-        let metadata = CoreProviderMetadata::discover_async(issuer_url, &self.http).await.map_err(|error| match error {
-            DiscoveryError::Validation(detail) => Refusal::WrongIssuer(detail),
-            other => Refusal::Unavailable(format!("discovery at {issuer} failed: {}", error_chain(&other))),
-        })?;
+        let metadata =
+            CoreProviderMetadata::discover_async(issuer_url, &self.http).await.map_err(|error| match error {
+                DiscoveryError::Validation(detail) => Refusal::WrongIssuer(detail),
+                other => Refusal::Unavailable(format!("discovery at {issuer} failed: {}", error_chain(&other))),
+            })?;
         *cached = Some(Cached { issuer: issuer.to_owned(), metadata: metadata.clone(), fetched: Instant::now() });
         Ok(metadata)
     }

@@ -437,7 +437,11 @@ async fn a_cancelled_sign_in_comes_back_as_a_clear_page_in_the_readers_language(
     assert!(callback.contains("error=access_denied"), "{callback}");
     let page = sso.callback(&callback).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
-    assert!(page.body.contains("Sign-in refused") && page.body.contains("did not confirm who you are"), "{}", page.body);
+    assert!(
+        page.body.contains("Sign-in refused") && page.body.contains("did not confirm who you are"),
+        "{}",
+        page.body
+    );
     assert_eq!(sso.sessions().await, 0);
     let spent = staff_sso_attempt::Entity::find().one(&sso.db.db).await.unwrap().unwrap();
     assert!(spent.used_at.is_some(), "a refused attempt cannot be used again");
