@@ -75,8 +75,7 @@ pub async fn callback(
 ) -> Result<Response, PageError> {
     let clear = attempt::browser_cookie(&state.config, None);
     match signed_in(&state, &discovery, lang, &headers, query).await? {
-        Ok(response) => {
-            let mut response = response;
+        Ok(mut response) => {
             if let Some(clear) = clear {
                 response.headers_mut().append(header::SET_COOKIE, clear);
             }
