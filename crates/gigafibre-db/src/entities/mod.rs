@@ -22,6 +22,7 @@ pub mod sign_in_request;
 pub mod skill;
 pub mod staff;
 pub mod staff_link;
+pub mod staff_sso_attempt;
 pub mod subscription;
 pub mod technician;
 pub mod technician_skill;

@@ -14,6 +14,7 @@ mod m20261125_000007_portal_sign_in;
 mod m20261125_000008_contact_preferences;
 mod m20261125_000009_staff_links;
 mod m20261125_000010_ticket_list;
+mod m20261125_000011_staff_sso;
 mod support;
 
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_contact_preferences::Migration),
             Box::new(m20261125_000009_staff_links::Migration),
             Box::new(m20261125_000010_ticket_list::Migration),
+            Box::new(m20261125_000011_staff_sso::Migration),
         ]
     }
 }

@@ -13,8 +13,11 @@ use serde::Deserialize;
 
 use crate::db::{DatabaseTarget, TargetError};
 
+mod oidc;
 mod outbound;
 
+use oidc::oidc_settings;
+pub use oidc::{MappedRole, OidcClient, OidcSettings, RoleMap};
 pub use outbound::{Allowlist, SmsSettings, SmtpSettings, SmtpTls};
 use outbound::{sms_settings, smtp_settings};
 
@@ -89,6 +92,8 @@ pub struct Config {
     /// Behind a reverse proxy that sets `X-Forwarded-For`: only then is that
     /// header believed (per-address rate limits read it).
     pub trust_forwarded_for: bool,
+    /// Staff single sign-on; staff sign in by e-mailed link until it is set.
+    pub oidc: OidcSettings,
     pub sources: BTreeMap<&'static str, Source>,
 }
 
@@ -131,6 +136,13 @@ struct FileSettings {
     sms_from: Option<String>,
     outbox_allowlist: Option<ListSetting>,
     trust_forwarded_for: Option<bool>,
+    oidc_issuer: Option<String>,
+    oidc_client_id: Option<String>,
+    oidc_client_secret: Option<String>,
+    oidc_name: Option<String>,
+    oidc_scopes: Option<ListSetting>,
+    oidc_groups_claim: Option<String>,
+    oidc_role_map: Option<ListSetting>,
 }
 
 /// A list in the TOML file: `"a, b"` or `["a", "b"]`.
@@ -204,6 +216,7 @@ impl Config {
         // The outbound settings first, while `settings` is still whole.
         let smtp = smtp_settings(&mut layers, &mut settings)?;
         let sms = sms_settings(&mut layers, &mut settings)?;
+        let oidc = oidc_settings(&mut layers, &mut settings)?;
 
         let database_url = layers.pick(
             "database_url",
@@ -296,6 +309,7 @@ impl Config {
             sms,
             outbox_allowlist,
             trust_forwarded_for,
+            oidc,
             sources: layers.sources,
         })
     }
@@ -356,8 +370,10 @@ impl Config {
         ];
         let mut lines = lines;
         lines.extend(self.outbound_report());
+        lines.push(self.oidc.report_line(&source("oidc_issuer").to_string()));
         let mut problems = self.smtp.problems();
         problems.extend(self.sms.problems());
+        problems.extend(self.oidc.problems(self.environment == Environment::Production));
         if self.environment == Environment::Production {
             if self.public_url.scheme() != "https" {
                 problems.push("public_url must use https in production (GIGAFIBRE_PUBLIC_URL)".to_owned());

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::roles::{AnyRole, Staff};
+use super::roles::{EditClients, Staff};
 use crate::audit::{self, Actor, Change};
 use crate::auth::session::{self, Owner};
 use crate::portal::CurrentCustomer;
@@ -24,7 +24,7 @@ pub struct StartForm {
 pub async fn start(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Staff<AnyRole>,
+    staff: Staff<EditClients>,
     axum::Form(form): axum::Form<StartForm>,
 ) -> Result<Response, PageError> {
     if form.csrf != staff.csrf_token {

@@ -1,4 +1,5 @@
-//! The ops app's sign-in by one-time link, and sign-out.
+//! The ops app's sign-in page (single sign-on when a provider is set up, a
+//! link by e-mail otherwise), the one-time link it leads to, and sign-out.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -9,6 +10,7 @@ use serde::Deserialize;
 use super::roles::{AnyRole, Staff};
 use super::staff;
 use crate::auth::session::{self, Owner};
+use crate::config::Config;
 use crate::i18n::{Lang, Messages};
 use crate::web::{AppState, PageError, RequestLang};
 
@@ -17,17 +19,42 @@ use crate::web::{AppState, PageError, RequestLang};
 struct SignInPage {
     m: Messages,
     current_path: String,
-    error: Option<&'static str>,
+    /// The identity provider's name, when single sign-on is set up.
+    sso_name: Option<String>,
+    view: SignInView,
 }
 
-fn sign_in_page(lang: Lang, error: Option<&'static str>, status: StatusCode) -> Result<Response, PageError> {
-    let page = SignInPage { m: Messages::new(lang), current_path: "/ops/sign-in".into(), error };
+/// What the sign-in page shows besides its forms.
+#[derive(Default)]
+pub(crate) struct SignInView {
+    pub error: Option<&'static str>,
+    /// The address typed in the e-mail form, kept when the page comes back.
+    pub typed: String,
+    /// A link was asked for (whether or not anyone has that address).
+    pub sent: bool,
+    pub retry_after_minutes: Option<i64>,
+}
+
+pub(crate) fn sign_in_page(
+    config: &Config,
+    lang: Lang,
+    view: SignInView,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let sso_name = config.oidc.display_name();
+    let page = SignInPage { m: Messages::new(lang), current_path: "/ops/sign-in".into(), sso_name, view };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;
-    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+    Ok((status, [(header::CACHE_CONTROL, "no-store"), (header::REFERRER_POLICY, "same-origin")], Html(html))
+        .into_response())
 }
 
-pub async fn sign_in(RequestLang(lang): RequestLang) -> Result<Response, PageError> {
-    sign_in_page(lang, None, StatusCode::OK)
+fn refused_link(config: &Config, lang: Lang) -> Result<Response, PageError> {
+    let view = SignInView { error: Some("ops.link_refused"), ..SignInView::default() };
+    sign_in_page(config, lang, view, StatusCode::BAD_REQUEST)
+}
+
+pub async fn sign_in(State(state): State<AppState>, RequestLang(lang): RequestLang) -> Result<Response, PageError> {
+    sign_in_page(&state.config, lang, SignInView::default(), StatusCode::OK)
 }
 
 #[derive(Template)]
@@ -53,7 +80,7 @@ pub async fn open_link(
     let live =
         staff::link_is_live(&state.db, &token, state.clock.now()).await.map_err(|e| PageError::database(lang, e))?;
     if !live {
-        return sign_in_page(lang, Some("ops.link_refused"), StatusCode::BAD_REQUEST);
+        return refused_link(&state.config, lang);
     }
     let page = ConfirmPage { m: Messages::new(lang), current_path: "/ops/auth".into(), token };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;
@@ -76,7 +103,7 @@ pub async fn confirm_link(
     // Spent and turned into a session together: a failure wastes no link.
     let txn = crate::db::begin_write(&state.db).await.map_err(db_error)?;
     let Some(staff_id) = staff::spend_link(&txn, &form.token, now).await.map_err(db_error)? else {
-        return sign_in_page(lang, Some("ops.link_refused"), StatusCode::BAD_REQUEST);
+        return refused_link(&state.config, lang);
     };
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let new = session::start(&txn, Owner::Staff(staff_id), now, user_agent).await.map_err(db_error)?;

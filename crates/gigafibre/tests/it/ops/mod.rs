@@ -8,6 +8,7 @@ mod records;
 mod roles;
 mod search;
 mod sign_in;
+mod sso;
 mod team;
 mod tickets;
 

@@ -4,12 +4,18 @@
 use axum::http::{Method, StatusCode};
 use gigafibre::auth::secret;
 use gigafibre::clock::Clock;
-use gigafibre_db::entities::{customer, session, technician};
+use gigafibre::i18n::Lang;
+use gigafibre::outbox::{self, Channel, NewMessage};
+use gigafibre_db::entities::{customer, session, technician, ticket};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use super::Ops;
 
 const ALL: &[&str] = &["agent", "dispatcher", "billing", "admin"];
+const CLIENT_EDITORS: &[&str] = &["agent", "billing", "admin"];
+const TICKET_WORKERS: &[&str] = &["agent", "dispatcher", "admin"];
+const TEAM: &[&str] = &["dispatcher", "admin"];
+const OUTBOX: &[&str] = CLIENT_EDITORS;
 
 /// A route, and the roles that may use it (admins may use all).
 struct Route {
@@ -22,32 +28,87 @@ const fn route(method: Method, path: &'static str, allowed: &'static [&'static s
     Route { method, path, allowed }
 }
 
-/// `{customer}` stands for a real customer id.
+/// `{customer}`, `{ticket}`, `{technician}` and `{message}` stand for real ids.
 fn matrix() -> Vec<Route> {
     vec![
         route(Method::GET, "/ops", ALL),
         route(Method::GET, "/ops/search?q=leclerc", ALL),
         route(Method::GET, "/ops/clients", ALL),
         route(Method::GET, "/ops/clients/{customer}", ALL),
-        route(Method::GET, "/ops/clients/new", &["agent", "billing", "admin"]),
-        route(Method::POST, "/ops/clients/new", &["agent", "billing", "admin"]),
-        route(Method::GET, "/ops/clients/{customer}/fields/notes/edit", &["agent", "billing", "admin"]),
-        route(Method::POST, "/ops/clients/{customer}/fields/notes", &["agent", "billing", "admin"]),
-        route(Method::GET, "/ops/clients/{customer}/locations/new", &["agent", "billing", "admin"]),
-        route(Method::POST, "/ops/clients/{customer}/locations/new", &["agent", "billing", "admin"]),
-        route(Method::POST, "/ops/impersonate", ALL),
+        route(Method::GET, "/ops/clients/new", CLIENT_EDITORS),
+        route(Method::POST, "/ops/clients/new", CLIENT_EDITORS),
+        route(Method::GET, "/ops/clients/{customer}/fields/notes/edit", CLIENT_EDITORS),
+        route(Method::POST, "/ops/clients/{customer}/fields/notes", CLIENT_EDITORS),
+        route(Method::GET, "/ops/clients/{customer}/locations/new", CLIENT_EDITORS),
+        route(Method::POST, "/ops/clients/{customer}/locations/new", CLIENT_EDITORS),
+        route(Method::POST, "/ops/impersonate", CLIENT_EDITORS),
+        route(Method::GET, "/ops/tickets", ALL),
+        route(Method::GET, "/ops/tickets/{ticket}", ALL),
+        route(Method::GET, "/ops/tickets/new?customer={customer}", TICKET_WORKERS),
+        route(Method::POST, "/ops/tickets/new", TICKET_WORKERS),
+        route(Method::POST, "/ops/tickets/{ticket}/reply", TICKET_WORKERS),
+        route(Method::POST, "/ops/tickets/{ticket}/note", TICKET_WORKERS),
+        route(Method::POST, "/ops/tickets/{ticket}/assign", TICKET_WORKERS),
+        route(Method::POST, "/ops/tickets/{ticket}/status", TICKET_WORKERS),
+        route(Method::POST, "/ops/tickets/{ticket}/priority", TICKET_WORKERS),
+        route(Method::GET, "/ops/equipe", TEAM),
+        route(Method::POST, "/ops/equipe/competences", TEAM),
+        route(Method::GET, "/ops/equipe/{technician}", TEAM),
+        route(Method::POST, "/ops/equipe/{technician}", TEAM),
+        route(Method::POST, "/ops/equipe/{technician}/activation", TEAM),
+        route(Method::GET, "/ops/outbox", OUTBOX),
+        route(Method::GET, "/ops/outbox/{message}", OUTBOX),
+        route(Method::POST, "/ops/outbox/{message}/retry", OUTBOX),
+        route(Method::GET, "/ops/audit", &["admin"]),
     ]
+}
+
+/// Real records for the routes that name one.
+struct Ids {
+    customer: i64,
+    ticket: i64,
+    technician: i64,
+    message: i64,
+}
+
+impl Ids {
+    async fn of(ops: &Ops) -> Ids {
+        let customer = customer::Entity::find().one(&ops.db.db).await.unwrap().unwrap();
+        let message = NewMessage {
+            channel: Channel::Email,
+            to: customer.email.clone().unwrap_or_else(|| "someone@example.ca".into()),
+            subject: Some("Rappel".into()),
+            body_text: "Bonjour".into(),
+            body_html: None,
+            language: Lang::Fr,
+            customer_id: Some(customer.id),
+            ticket_id: None,
+        };
+        Ids {
+            customer: customer.id,
+            ticket: ticket::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
+            technician: technician::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
+            message: outbox::enqueue(&ops.db.db, message, ops.clock.now()).await.unwrap(),
+        }
+    }
+
+    fn fill(&self, path: &str) -> String {
+        path.replace("{customer}", &self.customer.to_string())
+            .replace("{ticket}", &self.ticket.to_string())
+            .replace("{technician}", &self.technician.to_string())
+            .replace("{message}", &self.message.to_string())
+    }
 }
 
 #[tokio::test]
 async fn each_role_reaches_exactly_the_routes_of_its_work() {
     let ops = Ops::new().await;
-    let customer = customer::Entity::find().one(&ops.db.db).await.unwrap().unwrap();
+    let ids = Ids::of(&ops).await;
     for role in ALL {
         for route in matrix() {
             // A fresh session each time: some allowed actions end the session.
             let member = ops.staff(role).await;
-            let path = route.path.replace("{customer}", &customer.id.to_string());
+            let path = ids.fill(route.path);
             let answer = if route.method == Method::GET {
                 ops.get(&path, Some(&member)).await
             } else {
@@ -67,7 +128,8 @@ async fn each_role_reaches_exactly_the_routes_of_its_work() {
 #[tokio::test]
 async fn customer_technician_and_anonymous_sessions_never_reach_the_ops_app() {
     let ops = Ops::new().await;
-    let customer = customer::Entity::find().one(&ops.db.db).await.unwrap().unwrap();
+    let ids = Ids::of(&ops).await;
+    let customer = customer::Entity::find_by_id(ids.customer).one(&ops.db.db).await.unwrap().unwrap();
     let as_customer =
         gigafibre::auth::session::start_customer(&ops.db.db, customer.id, ops.clock.now(), None).await.unwrap();
     let technician = technician::Entity::find().one(&ops.db.db).await.unwrap().unwrap();
@@ -93,7 +155,7 @@ async fn customer_technician_and_anonymous_sessions_never_reach_the_ops_app() {
     ];
     for cookie in &cookies {
         for route in matrix().iter().filter(|r| r.method == Method::GET) {
-            let path = route.path.replace("{customer}", &customer.id.to_string());
+            let path = ids.fill(route.path);
             let answer = ops.send(Method::GET, &path, &[("cookie", cookie.as_str())], None).await;
             assert_eq!(
                 (answer.status, answer.location()),
