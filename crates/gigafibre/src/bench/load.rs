@@ -117,3 +117,11 @@ pub async fn sequential(make: MakeRequest, expected: u16, count: u64) -> Latency
 pub async fn median_ms(make: MakeRequest, count: u64) -> f64 {
     sequential(make, 200, count).await.p50_ms
 }
+
+/// Serves `app` on a free loopback port, in the background.
+pub async fn serve(app: axum::Router) -> anyhow::Result<std::net::SocketAddr> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(address)
+}

@@ -15,7 +15,7 @@ use sea_orm::sqlx::{self, SqlitePool};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 
-use super::load::{self, Latency, MakeRequest};
+use super::load::{self, Latency, MakeRequest, serve};
 use crate::auth::session::{self, Owner};
 use crate::clock::SystemClock;
 use crate::config::Config;
@@ -128,13 +128,6 @@ async fn search_terms(db: &DatabaseConnection) -> anyhow::Result<Vec<String>> {
     terms.extend(places.into_iter().map(|l| l.street));
     terms.retain(|t| t.chars().count() >= 2);
     Ok(terms)
-}
-
-async fn serve(app: Router) -> anyhow::Result<std::net::SocketAddr> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    Ok(address)
 }
 
 /// The plainest versions: one sqlx query each and `format!`.

@@ -14,7 +14,7 @@ use sea_orm::sqlx::{self, SqlitePool};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
-use super::load::{self, Load, MakeRequest};
+use super::load::{self, Load, MakeRequest, serve};
 use crate::auth::session;
 use crate::clock::SystemClock;
 use crate::config::Config;
@@ -129,13 +129,6 @@ fn link_request(client: &reqwest::Client, at: std::net::SocketAddr, body: &str, 
         .header("content-type", "application/json")
         .header("x-forwarded-for", format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255))
         .body(body.to_owned())
-}
-
-async fn serve(app: Router) -> anyhow::Result<std::net::SocketAddr> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    Ok(address)
 }
 
 /// The same page done the plainest way: three indexed reads and `format!`.

@@ -27,9 +27,7 @@ pub async fn start(
     staff: Staff<EditClients>,
     axum::Form(form): axum::Form<StartForm>,
 ) -> Result<Response, PageError> {
-    if form.csrf != staff.csrf_token {
-        return Err(PageError::forbidden(lang));
-    }
+    staff.check_csrf(&form.csrf, lang)?;
     let db_error = |e| PageError::database(lang, e);
     let account = form.account.trim().to_uppercase();
     let found = customer::Entity::find()

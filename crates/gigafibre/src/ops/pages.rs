@@ -98,6 +98,9 @@ pub async fn confirm_link(
     headers: axum::http::HeaderMap,
     axum::Form(form): axum::Form<TokenForm>,
 ) -> Result<Response, PageError> {
+    if !crate::web::same_origin(&state.config, &headers) {
+        return Err(PageError::forbidden(lang));
+    }
     let db_error = |e| PageError::database(lang, e);
     let now = state.clock.now();
     // Spent and turned into a session together: a failure wastes no link.
@@ -122,9 +125,7 @@ pub async fn sign_out(
     staff: Staff<AnyRole>,
     axum::Form(form): axum::Form<SignOutForm>,
 ) -> Result<Response, PageError> {
-    if form.csrf != staff.csrf_token {
-        return Err(PageError::forbidden(lang));
-    }
+    staff.check_csrf(&form.csrf, lang)?;
     session::end(&state.db, &staff.cookie_value).await.map_err(|e| PageError::database(lang, e))?;
     Ok(session::redirect_with_cookie(&state.config, "/ops/sign-in", None))
 }

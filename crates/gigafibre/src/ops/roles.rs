@@ -102,6 +102,14 @@ pub struct Staff<R: Allowed> {
     allowed: PhantomData<R>,
 }
 
+impl<R: Allowed> Staff<R> {
+    /// Refuses a form that does not carry this session's token: it was not
+    /// posted from one of our pages.
+    pub fn check_csrf(&self, posted: &str, lang: crate::i18n::Lang) -> Result<(), PageError> {
+        if posted == self.csrf_token { Ok(()) } else { Err(PageError::forbidden(lang)) }
+    }
+}
+
 /// Not signed in as staff: to the staff sign-in page (401 for htmx/API);
 /// signed in with a role that is not admitted: 403.
 pub enum Refused {

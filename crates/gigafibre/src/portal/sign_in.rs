@@ -125,7 +125,7 @@ pub async fn request_link(
         if json_body { serde_json::from_slice(&body).ok() } else { serde_urlencoded::from_bytes(&body).ok() };
     let typed = parsed.as_ref().map(|p| p.identifier.trim().to_owned()).unwrap_or_default();
     let next = portal_path(parsed.as_ref().and_then(|p| p.next.as_deref()));
-    if !same_origin(&state, &headers) {
+    if !crate::web::same_origin(&state.config, &headers) {
         return Err(PageError::forbidden(lang));
     }
     let Some(identifier) = Identifier::parse(&typed) else {
@@ -238,7 +238,7 @@ pub async fn confirm_link(
     axum::Form(form): axum::Form<TokenForm>,
 ) -> Result<Response, PageError> {
     let next = portal_path(form.next.as_deref());
-    if !same_origin(&state, &headers) {
+    if !crate::web::same_origin(&state.config, &headers) {
         return refused(lang, next, Refusal::Unknown);
     }
     let now = state.clock.now();
@@ -263,7 +263,9 @@ pub async fn confirm_code(
     axum::Form(form): axum::Form<CodeForm>,
 ) -> Result<Response, PageError> {
     let next = portal_path(form.next.as_deref());
-    let Some(identifier) = Identifier::parse(&form.identifier).filter(|_| same_origin(&state, &headers)) else {
+    let Some(identifier) =
+        Identifier::parse(&form.identifier).filter(|_| crate::web::same_origin(&state.config, &headers))
+    else {
         return refused(lang, next, Refusal::Unknown);
     };
     let now = state.clock.now();
@@ -298,15 +300,6 @@ async fn signed_in(
         .await
         .map_err(|e| PageError::database(lang, e))?;
     Ok(session::redirect_with_cookie(&state.config, next, Some(&new.cookie_value)))
-}
-
-/// A form posted from another site is refused (login CSRF): the browser's
-/// `Origin`, when it sends one, must be ours.
-fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let ours = state.config.public_url.origin().ascii_serialization();
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    origin == ours || origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
 }
 
 #[derive(Deserialize)]

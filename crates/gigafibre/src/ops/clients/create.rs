@@ -172,9 +172,7 @@ pub async fn create(
     staff: Staff<EditClients>,
     axum::Form(form): axum::Form<NewCustomerForm>,
 ) -> Result<Response, PageError> {
-    if form.csrf != staff.csrf_token {
-        return Err(PageError::forbidden(lang));
-    }
+    staff.check_csrf(&form.csrf, lang)?;
     let checked = match check(&form) {
         Ok(checked) => checked,
         Err(errors) => return render_new(lang, &staff, form, *errors, StatusCode::UNPROCESSABLE_ENTITY),
@@ -328,9 +326,7 @@ pub async fn create_location(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<NewLocationForm>,
 ) -> Result<Response, PageError> {
-    if form.csrf != staff.csrf_token {
-        return Err(PageError::forbidden(lang));
-    }
+    staff.check_csrf(&form.csrf, lang)?;
     let found = customer_or_404(&state, lang, id).await?;
     let location = match form.location.check() {
         Ok(location) => location,

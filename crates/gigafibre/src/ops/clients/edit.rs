@@ -8,7 +8,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gigafibre_db::entities::customer;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use sea_orm::sea_query::LockType;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseBackend, EntityTrait, IntoActiveModel, QuerySelect,
+};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -137,16 +140,18 @@ pub async fn save(
     Path((id, code)): Path<(i64, String)>,
     axum::Form(form): axum::Form<FieldForm>,
 ) -> Result<Response, PageError> {
-    if form.csrf != staff.csrf_token {
-        return Err(PageError::forbidden(lang));
-    }
+    staff.check_csrf(&form.csrf, lang)?;
     let htmx = headers.contains_key("hx-request");
     let db_error = |e| PageError::database(lang, e);
     let (_, field) = load(&state, lang, id, &code).await?;
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await.map_err(db_error)?;
-    let found = customer::Entity::find_by_id(id).one(&txn).await.map_err(db_error)?;
-    let found = found.ok_or_else(|| PageError::not_found(lang))?;
+    let mut query = customer::Entity::find_by_id(id);
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // Two agents saving the same field at once: the second waits, then sees the first's value.
+        query = query.lock(LockType::Update);
+    }
+    let found = query.one(&txn).await.map_err(db_error)?.ok_or_else(|| PageError::not_found(lang))?;
     let stored = field.stored(&found);
     let refused = |error: Option<&'static str>, conflict: Option<String>, status| {
         let view = FieldView {
@@ -161,7 +166,13 @@ pub async fn save(
     let outcome = if stored.clone().unwrap_or_default() != form.previous {
         Err(refused(None, Some(field.shown(&found, lang)), StatusCode::CONFLICT))
     } else {
-        field.check(&form.value).map_err(|error| refused(Some(error), None, StatusCode::UNPROCESSABLE_ENTITY))
+        match field.check(&form.value) {
+            Ok(value) if field.leaves_no_way_in(&found, &value) => {
+                Err(refused(Some("ops.clients.contact_required"), None, StatusCode::UNPROCESSABLE_ENTITY))
+            }
+            Ok(value) => Ok(value),
+            Err(error) => Err(refused(Some(error), None, StatusCode::UNPROCESSABLE_ENTITY)),
+        }
     };
     let value = match outcome {
         Ok(value) => value,

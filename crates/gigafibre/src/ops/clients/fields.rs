@@ -148,7 +148,7 @@ impl Field {
             }
             Field::Notes => {
                 limit(5_000, typed)?;
-                Ok(Some(typed.to_owned()))
+                Ok(Some(typed.to_owned()).filter(|t| !t.is_empty()))
             }
         }
     }
@@ -166,6 +166,16 @@ impl Field {
             Field::HomePhone => row.home_phone = Set(value),
             Field::Language => row.language = Set(text()),
             Field::Notes => row.notes = Set(text()),
+        }
+    }
+
+    /// Whether clearing this field would leave the customer nowhere to
+    /// receive a sign-in link (the portal needs an e-mail or a cell).
+    pub fn leaves_no_way_in(self, c: &customer::Model, value: &Option<String>) -> bool {
+        match self {
+            Field::Email => value.is_none() && c.cell.is_none(),
+            Field::Cell => value.is_none() && c.email.is_none(),
+            _ => false,
         }
     }
 

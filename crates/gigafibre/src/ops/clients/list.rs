@@ -18,6 +18,7 @@ use crate::i18n::{Lang, Messages};
 use crate::ops::dashboard::display_name;
 use crate::ops::frame::{Frame, Section};
 use crate::ops::roles::{Allowed, AnyRole, EditClients, Staff};
+use crate::ops::search::fold::starts_with;
 use crate::ops::search::name_has_every_word;
 use crate::web::{AppState, PageError, RequestLang};
 
@@ -144,12 +145,12 @@ fn filtered(
 ) -> Select<customer::Entity> {
     let words: Vec<String> = f.q.split_whitespace().take(5).map(str::to_owned).collect();
     if !words.is_empty() {
-        let typed = format!("{}%", f.q.trim().to_lowercase().replace(['%', '_'], ""));
+        let typed = f.q.trim().to_lowercase();
         query = query.filter(
             Condition::any()
                 .add(name_has_every_word(&words))
-                .add(Expr::cust("LOWER(customers.account_number)").like(typed.clone()))
-                .add(customer::Column::Email.like(typed)),
+                .add(Expr::cust("LOWER(customers.account_number)").like(starts_with(&typed)))
+                .add(customer::Column::Email.like(starts_with(&typed))),
         );
     }
     if STATUSES.contains(&f.status.as_str()) {

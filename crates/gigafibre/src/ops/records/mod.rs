@@ -127,16 +127,7 @@ impl HasId for gigafibre_db::entities::audit_entry::Model {
 
 /// `%typed%` for `LIKE … ESCAPE '\'`, the wildcards typed taken literally.
 pub fn like_pattern(typed: &str) -> String {
-    let mut pattern = String::with_capacity(typed.len() + 2);
-    pattern.push('%');
-    for c in typed.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
+    format!("%{}%", crate::ops::search::fold::escaped(typed))
 }
 
 #[cfg(test)]

@@ -378,9 +378,7 @@ pub async fn retry(
     axum::Form(form): axum::Form<RetryForm>,
 ) -> Result<Response, PageError> {
     let Ok(id) = id.trim().parse::<i64>() else { return Err(PageError::not_found(lang)) };
-    if form.csrf != staff.csrf_token {
-        return Err(PageError::forbidden(lang));
-    }
+    staff.check_csrf(&form.csrf, lang)?;
     let db_error = |e| PageError::database(lang, e);
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await.map_err(db_error)?;

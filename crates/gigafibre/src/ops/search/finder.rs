@@ -4,7 +4,7 @@
 use gigafibre_db::entities::{contact, customer, equipment, invoice, service_location};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::fold::folded_contains;
+use super::fold::{folded_contains, starts_with};
 use super::probe::Probe;
 use crate::i18n::{Lang, local_date};
 use crate::ops::clients::detail::address_line;
@@ -77,10 +77,9 @@ async fn customers(db: &DatabaseConnection, probe: &Probe) -> Result<Vec<custome
         asked = true;
     }
     if let Some(email) = &probe.email {
-        let pattern = format!("{}%", email.replace(['%', '_'], ""));
         any = any
-            .add(customer::Column::Email.like(pattern.as_str()))
-            .add(customer::Column::BillingEmail.like(pattern.as_str()));
+            .add(customer::Column::Email.like(starts_with(email)))
+            .add(customer::Column::BillingEmail.like(starts_with(email)));
         asked = true;
     }
     if !probe.codes.is_empty() {

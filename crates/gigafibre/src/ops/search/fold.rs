@@ -1,7 +1,7 @@
 //! Matching names and streets the way people type them: without caring for
 //! case or French accents ("belanger" finds "Bélanger"), on both databases.
 
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 
 /// The accented letters of French (and a few neighbours) and their bare form.
 const ACCENTS: [(char, char); 32] = [
@@ -60,13 +60,29 @@ pub fn folded_sql(column: &str) -> String {
 
 /// `column`, folded, contains `word`, folded.
 pub fn folded_contains(column: &str, word: &str) -> Expr {
-    Expr::cust(folded_sql(column)).like(contains_pattern(word))
+    Expr::cust(folded_sql(column)).like(contains(&fold(word)))
 }
 
-/// A `LIKE` pattern finding `word` anywhere, with the wildcards a person
-/// might type taken as plain text.
-pub fn contains_pattern(word: &str) -> String {
-    format!("%{}%", fold(word).replace(['%', '_', '\\'], ""))
+/// What was typed, with `LIKE`'s wildcards taken literally (for `ESCAPE '\'`).
+pub fn escaped(typed: &str) -> String {
+    let mut out = String::with_capacity(typed.len());
+    for c in typed.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Matches text holding `typed` anywhere.
+pub fn contains(typed: &str) -> LikeExpr {
+    LikeExpr::new(format!("%{}%", escaped(typed))).escape('\\')
+}
+
+/// Matches text starting with `typed`.
+pub fn starts_with(typed: &str) -> LikeExpr {
+    LikeExpr::new(format!("{}%", escaped(typed))).escape('\\')
 }
 
 #[cfg(test)]
@@ -78,7 +94,7 @@ mod tests {
         assert_eq!(fold("Bélanger"), "belanger");
         assert_eq!(fold("ÉTIENNE Côté"), "etienne cote");
         assert_eq!(fold("Saint-Jérôme"), "saint-jerome");
-        assert_eq!(contains_pattern("50%_off"), "%50off%");
+        assert_eq!(escaped("jean_roy@50%"), "jean\\_roy@50\\%");
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub async fn request(
     headers: HeaderMap,
     axum::Form(form): axum::Form<LinkForm>,
 ) -> Result<Response, PageError> {
-    if !same_origin(&state, &headers) {
+    if !crate::web::same_origin(&state.config, &headers) {
         return Err(PageError::forbidden(lang));
     }
     let typed = form.email.trim().chars().take(254).collect::<String>();
@@ -113,13 +113,4 @@ async fn send_link<C: ConnectionTrait>(
 
 fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// A form posted from another site is refused: the browser's `Origin`,
-/// when it sends one, must be ours.
-fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let ours = state.config.public_url.origin().ascii_serialization();
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    origin == ours || origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
 }

@@ -109,9 +109,7 @@ pub async fn change(
     axum::Form(form): axum::Form<ActivationForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id, lang)?;
-    if form.csrf != staff.csrf_token {
-        return Err(PageError::forbidden(lang));
-    }
+    staff.check_csrf(&form.csrf, lang)?;
     let db_error = |e| PageError::database(lang, e);
     let wanted = form.active.trim() == "true";
     let Some((found, _)) = roster::technician(&state.db, id, false).await.map_err(db_error)? else {

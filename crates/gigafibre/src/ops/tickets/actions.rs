@@ -55,9 +55,7 @@ pub async fn reply(
     axum::Form(form): axum::Form<TextForm>,
 ) -> Result<Response, PageError> {
     let id = ticket_id(lang, &id)?;
-    if form.csrf != staff.csrf_token {
-        return Err(PageError::forbidden(lang));
-    }
+    staff.check_csrf(&form.csrf, lang)?;
     let htmx = is_htmx(&headers);
     let found = store::load(&state.db, id).await.map_err(|e| PageError::database(lang, e))?;
     let customer = found.ok_or_else(|| PageError::not_found(lang))?.customer;
@@ -112,9 +110,7 @@ pub async fn note(
     axum::Form(form): axum::Form<TextForm>,
 ) -> Result<Response, PageError> {
     let id = ticket_id(lang, &id)?;
-    if form.csrf != staff.csrf_token {
-        return Err(PageError::forbidden(lang));
-    }
+    staff.check_csrf(&form.csrf, lang)?;
     let htmx = is_htmx(&headers);
     if let Some(error) = rules::check_text(&form.body) {
         let mut screen = Screen::load(&state, lang, &staff, id).await?;
@@ -225,9 +221,7 @@ async fn change(
     field: Result<Field, (Control, &'static str)>,
 ) -> Result<Response, PageError> {
     let id = ticket_id(lang, raw_id)?;
-    if form.csrf != staff.csrf_token {
-        return Err(PageError::forbidden(lang));
-    }
+    staff.check_csrf(&form.csrf, lang)?;
     let htmx = is_htmx(headers);
     let field = match field {
         Ok(field) => field,

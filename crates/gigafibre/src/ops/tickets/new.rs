@@ -157,9 +157,7 @@ pub async fn create(
     staff: Staff<WorkTickets>,
     axum::Form(form): axum::Form<NewForm>,
 ) -> Result<Response, PageError> {
-    if form.csrf != staff.csrf_token {
-        return Err(PageError::forbidden(lang));
-    }
+    staff.check_csrf(&form.csrf, lang)?;
     let db_error = |e| PageError::database(lang, e);
     let customer =
         find_customer(&state.db, &form.customer).await.map_err(db_error)?.ok_or_else(|| PageError::not_found(lang))?;

@@ -353,3 +353,38 @@ async fn an_agent_creates_a_customer_with_a_first_address_and_bad_input_creates_
     let dispatcher = ops.staff("dispatcher").await;
     assert_eq!(ops.get("/ops/clients/new", Some(&dispatcher)).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_agent_cannot_leave_a_customer_without_an_email_or_a_cell() {
+    let ops = Ops::new().await;
+    let julie = julie(&ops).await;
+    let agent = ops.staff("agent").await;
+    let page = ops.get(&format!("/ops/clients/{}", julie.id), Some(&agent)).await;
+    assert!(page.body.contains("<title>Julie Leclerc · Gigafibre</title>"), "a plain title");
+    assert_eq!(page.headers.get("x-frame-options").and_then(|v| v.to_str().ok()), Some("DENY"));
+    let no_email = ops
+        .htmx_post(
+            &format!("/ops/clients/{}/fields/email", julie.id),
+            &agent,
+            &[("value", ""), ("previous", "julie.leclerc2@outlook.com")],
+        )
+        .await;
+    assert_eq!(no_email.status, StatusCode::OK, "the cell still reaches her");
+    let no_cell = ops
+        .htmx_post(
+            &format!("/ops/clients/{}/fields/cell", julie.id),
+            &agent,
+            &[("value", " "), ("previous", "+15148389458")],
+        )
+        .await;
+    assert_eq!(no_cell.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_cell.body.contains("liens de connexion"), "the agent is told why");
+    assert_eq!(julie_again(&ops, julie.id).await.cell.as_deref(), Some("+15148389458"));
+    let empty_notes = ops
+        .htmx_post(&format!("/ops/clients/{}/fields/notes", julie.id), &agent, &[("value", "  "), ("previous", "")])
+        .await;
+    assert_eq!(empty_notes.status, StatusCode::OK);
+    let entries =
+        audit_entry::Entity::find().filter(audit_entry::Column::EntityId.eq(julie.id)).count(&ops.db.db).await.unwrap();
+    assert_eq!(entries, 1, "only the e-mail change is logged; empty notes saved empty changed nothing");
+}

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::{Duration, NaiveDate};
 use gigafibre::auth::session;
-use gigafibre::clock::ManualClock;
+use gigafibre::clock::{Clock, ManualClock};
 use gigafibre::config::Config;
 use gigafibre::db::testing::TestDatabase;
 use gigafibre::ops::staff;
@@ -282,4 +282,16 @@ async fn signing_out_ends_the_session_on_the_server() {
     assert_eq!((out.status, out.location()), (StatusCode::SEE_OTHER, "/ops/sign-in"));
     assert_eq!(sessions_of(agent.id).await.unwrap(), 0);
     assert_eq!(ops.htmx_get("/ops", &agent).await.status, StatusCode::UNAUTHORIZED, "the old cookie is dead");
+}
+
+#[tokio::test]
+async fn a_staff_link_posted_from_another_site_signs_no_one_in() {
+    let ops = super::Ops::new().await;
+    let token = staff::mint_link(&ops.db.db, "agent@gigafibre.demo", ops.clock.now()).await.unwrap();
+    let body = format!("token={token}");
+    let headers = [("content-type", "application/x-www-form-urlencoded"), ("origin", "https://evil.example")];
+    let forged = ops.send(Method::POST, "/ops/auth", &headers, Some(body.clone())).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let ours = ops.send(Method::POST, "/ops/auth", &headers[..1], Some(body)).await;
+    assert_eq!(ours.status, StatusCode::SEE_OTHER, "the link was not spent by the forged post");
 }
