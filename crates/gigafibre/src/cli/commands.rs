@@ -159,6 +159,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Staff { action: StaffAction::Deactivate { email } } => {
+            let db = db::open_existing(&config.database).await?;
+            let txn = crate::db::begin_write(&db).await?;
+            let member = crate::ops::staff::deactivate(&txn, &email, chrono::Utc::now()).await?;
+            txn.commit().await?;
+            println!("{} ({}) can no longer sign in; their sessions and links have ended.", member.name, member.email);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Staff { action: StaffAction::Link { email } } => {
             let db = db::open_existing(&config.database).await?;
             let token = crate::ops::staff::mint_link(&db, &email, chrono::Utc::now()).await?;

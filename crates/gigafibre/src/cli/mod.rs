@@ -137,6 +137,8 @@ pub enum StaffAction {
     },
     /// Print a one-time sign-in link (10 minutes) for a member of staff.
     Link { email: String },
+    /// Withdraw a member's access: sessions and links end at once.
+    Deactivate { email: String },
 }
 
 #[derive(Debug, Subcommand)]

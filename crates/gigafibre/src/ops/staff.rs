@@ -2,13 +2,14 @@
 //! before anything else is set up (`gigafibre staff add`, `staff link`).
 
 use chrono::{DateTime, Duration, Utc};
-use gigafibre_db::entities::{staff, staff_link};
+use gigafibre_db::entities::{session, staff, staff_link};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use super::roles::Role;
+use crate::audit::{self, Actor, Change};
 use crate::auth::secret::{hash, new_token};
 use crate::contact::email::normalise_email;
 
@@ -27,6 +28,40 @@ pub enum StaffError {
     Inactive(String),
     #[error(transparent)]
     Database(#[from] DbErr),
+}
+
+/// Withdraws a member's access: the row stays (the audit log names them),
+/// every session and unused link ends, and single sign-on no longer admits
+/// them whatever their groups say.
+pub async fn deactivate<C: ConnectionTrait>(
+    conn: &C,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<staff::Model, StaffError> {
+    let email = normalise_email(email).map_err(|_| StaffError::Email(email.trim().to_owned()))?;
+    let member = staff::Entity::find().filter(staff::Column::Email.eq(email.as_str())).one(conn).await?;
+    let member = member.ok_or_else(|| StaffError::Unknown(email.as_str().to_owned()))?;
+    staff::Entity::update_many()
+        .col_expr(staff::Column::Active, false.into())
+        .filter(staff::Column::Id.eq(member.id))
+        .exec(conn)
+        .await?;
+    session::Entity::delete_many().filter(session::Column::StaffId.eq(member.id)).exec(conn).await?;
+    staff_link::Entity::delete_many()
+        .filter(staff_link::Column::StaffId.eq(member.id))
+        .filter(staff_link::Column::UsedAt.is_null())
+        .exec(conn)
+        .await?;
+    let actor = Actor { kind: "system", id: None, label: "gigafibre staff deactivate".into() };
+    let change = Change {
+        action: "staff_deactivate",
+        entity: "staff",
+        entity_id: Some(member.id),
+        before: serde_json::json!({ "active": member.active }),
+        after: serde_json::json!({ "active": false }),
+    };
+    audit::record(conn, &actor, change, now).await?;
+    Ok(staff::Model { active: false, ..member })
 }
 
 /// Adds a member of staff, or changes the role of an existing one.

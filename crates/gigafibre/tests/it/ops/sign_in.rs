@@ -295,3 +295,26 @@ async fn a_staff_link_posted_from_another_site_signs_no_one_in() {
     let ours = ops.send(Method::POST, "/ops/auth", &headers[..1], Some(body)).await;
     assert_eq!(ours.status, StatusCode::SEE_OTHER, "the link was not spent by the forged post");
 }
+
+#[tokio::test]
+async fn deactivating_a_member_from_the_command_line_ends_their_sessions_and_links_at_once() {
+    let ops = super::Ops::new().await;
+    let agent = ops.staff("agent").await;
+    let token = staff::mint_link(&ops.db.db, "agent@gigafibre.demo", ops.clock.now()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let typo = gigafibre(&ops.db, dir.path(), &["staff", "deactivate", "nobody@gigafibre.demo"]);
+    assert_eq!(typo.code, 1);
+    assert!(typo.stderr.contains("no staff member has the e-mail nobody@gigafibre.demo"), "{}", typo.stderr);
+    let done = gigafibre(&ops.db, dir.path(), &["staff", "deactivate", "Agent@Gigafibre.demo"]).success();
+    assert!(done.stdout.contains("can no longer sign in"));
+    assert_eq!(ops.htmx_get("/ops", &agent).await.status, StatusCode::UNAUTHORIZED, "the open session is gone");
+    let late = ops
+        .send(
+            Method::POST,
+            "/ops/auth",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some(format!("token={token}")),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::BAD_REQUEST, "the unused link is gone");
+}
