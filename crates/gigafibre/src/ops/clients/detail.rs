@@ -88,6 +88,7 @@ struct DetailPage {
     frame: Frame,
     can_edit: bool,
     can_open_tickets: bool,
+    access: Option<&'static str>,
     customer: customer::Model,
     name: String,
     balance: String,
@@ -110,6 +111,8 @@ struct DetailPage {
 pub struct DetailQuery {
     /// A field to show in edit mode (the link without JavaScript).
     edit: Option<String>,
+    /// What became of a request to end the customer's access (`ended`, `unconfirmed`).
+    access: Option<String>,
 }
 
 pub async fn page(
@@ -124,7 +127,20 @@ pub async fn page(
     let found = found.ok_or_else(|| PageError::not_found(lang))?;
     let editing = editing
         .map(|field| FieldView { editing: true, ..FieldView::read(&found, field, lang, true, &staff.csrf_token) });
-    render(&state, lang, &staff, id, editing, StatusCode::OK).await
+    let access = query.access.as_deref().and_then(|a| match a {
+        "ended" => Some("ops.client.access_ended"),
+        "unconfirmed" => Some("ops.client.access_unconfirmed"),
+        _ => None,
+    });
+    render(&state, lang, &staff, id, View { editing, access }, StatusCode::OK).await
+}
+
+/// What the page shows beyond the record: a field open for editing, the
+/// outcome of ending the customer's access.
+#[derive(Default)]
+pub struct View {
+    pub editing: Option<FieldView>,
+    pub access: Option<&'static str>,
 }
 
 /// The page, with one field possibly in edit mode (with its error).
@@ -133,7 +149,7 @@ pub async fn render<R: Allowed>(
     lang: Lang,
     staff: &Staff<R>,
     id: i64,
-    editing: Option<FieldView>,
+    view: View,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let db_error = |e| PageError::database(lang, e);
@@ -141,7 +157,7 @@ pub async fn render<R: Allowed>(
     let found = customer::Entity::find_by_id(id).one(db).await.map_err(db_error)?;
     let found = found.ok_or_else(|| PageError::not_found(lang))?;
     let can_edit = EditClients::admits(staff.role);
-    let mut editing = editing;
+    let mut editing = view.editing;
     let fields = Field::ALL
         .into_iter()
         .map(|field| match editing.take_if(|view| view.code == field.code()) {
@@ -156,6 +172,7 @@ pub async fn render<R: Allowed>(
         frame: Frame::new(staff, Section::Clients),
         can_edit,
         can_open_tickets: WorkTickets::admits(staff.role),
+        access: view.access,
         name: display_name(&found),
         balance: Money::from_cents(found.balance_cents).format(lang),
         owes: found.balance_cents > 0,

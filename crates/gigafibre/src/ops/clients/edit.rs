@@ -181,7 +181,8 @@ pub async fn save(
             return if htmx {
                 fragment(lang, view, status)
             } else {
-                detail::render(&state, lang, &staff, id, Some(view), status).await
+                detail::render(&state, lang, &staff, id, detail::View { editing: Some(view), access: None }, status)
+                    .await
             };
         }
     };

@@ -1,6 +1,7 @@
 //! The clients section: the list, one customer's page with in-place edits,
 //! and creating customers and service locations.
 
+mod access;
 mod create;
 pub(crate) mod detail;
 mod edit;
@@ -9,7 +10,7 @@ mod list;
 mod location;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::web::AppState;
 
@@ -21,4 +22,5 @@ pub fn routes() -> Router<AppState> {
         .route("/ops/clients/{id}/fields/{field}", get(edit::show).post(edit::save))
         .route("/ops/clients/{id}/fields/{field}/edit", get(edit::edit))
         .route("/ops/clients/{id}/locations/new", get(create::new_location_form).post(create::create_location))
+        .route("/ops/clients/{id}/sign-out-everywhere", post(access::sign_out_everywhere))
 }

@@ -60,6 +60,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("staff_sso_update", "ops.audit.action.staff_sso_update"),
     ("staff_sso_sign_in", "ops.audit.action.staff_sso_sign_in"),
     ("staff_deactivate", "ops.audit.action.staff_deactivate"),
+    ("customer_sign_out_everywhere", "ops.audit.action.customer_sign_out_everywhere"),
     ("technician_update", "ops.audit.action.technician_update"),
     ("technician_skill_set", "ops.audit.action.technician_skill_set"),
     ("technician_skill_remove", "ops.audit.action.technician_skill_remove"),

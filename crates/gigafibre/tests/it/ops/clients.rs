@@ -388,3 +388,26 @@ async fn an_agent_cannot_leave_a_customer_without_an_email_or_a_cell() {
         audit_entry::Entity::find().filter(audit_entry::Column::EntityId.eq(julie.id)).count(&ops.db.db).await.unwrap();
     assert_eq!(entries, 1, "only the e-mail change is logged; empty notes saved empty changed nothing");
 }
+
+#[tokio::test]
+async fn an_agent_ends_every_portal_session_of_a_customer_after_confirming() {
+    let ops = Ops::new().await;
+    let julie = julie(&ops).await;
+    let agent = ops.staff("agent").await;
+    let portal =
+        gigafibre::auth::session::start_customer(&ops.db.db, julie.id, super::start_of_test(), None).await.unwrap();
+    let portal_cookie = format!("gigafibre_session={}", portal.cookie_value);
+    let uri = format!("/ops/clients/{}/sign-out-everywhere", julie.id);
+    let unconfirmed = ops.post(&uri, &agent, &[]).await;
+    assert!(unconfirmed.location().contains("access=unconfirmed"));
+    let still = ops.send(axum::http::Method::GET, "/portal", &[("cookie", portal_cookie.as_str())], None).await;
+    assert_eq!(still.status, StatusCode::OK, "nothing ended without the confirmation");
+    let ended = ops.post(&uri, &agent, &[("confirm", "yes")]).await;
+    assert!(ended.location().contains("access=ended"));
+    let after = ops.send(axum::http::Method::GET, "/portal", &[("cookie", portal_cookie.as_str())], None).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "the customer's session is gone");
+    let page = ops.get(ended.location(), Some(&agent)).await;
+    assert!(page.body.contains("Toutes les sessions du client ont pris fin"));
+    let dispatcher = ops.staff("dispatcher").await;
+    assert_eq!(ops.post(&uri, &dispatcher, &[("confirm", "yes")]).await.status, StatusCode::FORBIDDEN);
+}

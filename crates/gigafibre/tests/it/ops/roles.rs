@@ -41,6 +41,7 @@ fn matrix() -> Vec<Route> {
         route(Method::POST, "/ops/clients/{customer}/fields/notes", CLIENT_EDITORS),
         route(Method::GET, "/ops/clients/{customer}/locations/new", CLIENT_EDITORS),
         route(Method::POST, "/ops/clients/{customer}/locations/new", CLIENT_EDITORS),
+        route(Method::POST, "/ops/clients/{customer}/sign-out-everywhere", CLIENT_EDITORS),
         route(Method::POST, "/ops/impersonate", CLIENT_EDITORS),
         route(Method::GET, "/ops/tickets", ALL),
         route(Method::GET, "/ops/tickets/{ticket}", ALL),
