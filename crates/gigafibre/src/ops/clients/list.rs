@@ -18,8 +18,8 @@ use crate::i18n::{Lang, Messages};
 use crate::ops::dashboard::display_name;
 use crate::ops::frame::{Frame, Section};
 use crate::ops::roles::{Allowed, AnyRole, EditClients, Staff};
+use crate::ops::search::customers_named;
 use crate::ops::search::fold::starts_with;
-use crate::ops::search::name_has_every_word;
 use crate::web::{AppState, PageError, RequestLang};
 
 const PAGE_SIZE: u64 = 50;
@@ -98,8 +98,10 @@ pub async fn page(
     let db = &state.db;
     let today = state.clock.now().with_timezone(&Toronto).date_naive();
     let plans = plans(db).await.map_err(db_error)?;
-    let plan_id = plans.iter().find(|p| p.code == filters.plan).map(|p| p.id);
-    let mut query = filtered(customer::Entity::find(), &filters, plan_id, today);
+    let words: Vec<String> = filters.q.split_whitespace().take(5).map(str::to_owned).collect();
+    let named = if words.is_empty() { None } else { Some(customers_named(db, &words).await.map_err(db_error)?) };
+    let found = Lookups { plan_id: plans.iter().find(|p| p.code == filters.plan).map(|p| p.id), named };
+    let mut query = filtered(customer::Entity::find(), &filters, found, today);
     if let Some(after) = filters.after {
         query = after_cursor(db, query, after).await.map_err(db_error)?;
     }
@@ -136,19 +138,25 @@ pub async fn page(
     Ok(Html(page.render().map_err(|e| PageError::internal(lang, e))?).into_response())
 }
 
+/// What the filters needed looked up first.
+struct Lookups {
+    plan_id: Option<i64>,
+    /// The customers whose name holds every word of the search box.
+    named: Option<Vec<i64>>,
+}
+
 /// Narrows the customers by each filter that is set.
 fn filtered(
     mut query: Select<customer::Entity>,
     f: &Filters,
-    plan_id: Option<i64>,
+    found: Lookups,
     today: chrono::NaiveDate,
 ) -> Select<customer::Entity> {
-    let words: Vec<String> = f.q.split_whitespace().take(5).map(str::to_owned).collect();
-    if !words.is_empty() {
+    if let Some(named) = found.named {
         let typed = f.q.trim().to_lowercase();
         query = query.filter(
             Condition::any()
-                .add(name_has_every_word(&words))
+                .add(customer::Column::Id.is_in(named))
                 .add(Expr::cust("LOWER(customers.account_number)").like(starts_with(&typed)))
                 .add(customer::Column::Email.like(starts_with(&typed))),
         );
@@ -164,7 +172,7 @@ fn filtered(
             .to_owned();
         query = query.filter(customer::Column::Id.in_subquery(located));
     }
-    if let Some(plan_id) = plan_id {
+    if let Some(plan_id) = found.plan_id {
         let subscribed = SqlQuery::select()
             .column(subscription::Column::CustomerId)
             .from(subscription::Entity)

@@ -4,7 +4,8 @@
 use gigafibre_db::entities::{contact, customer, equipment, invoice, service_location};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::fold::{folded_contains, starts_with};
+use super::fold::starts_with;
+use super::names::{customers_named, locations_on};
 use super::probe::Probe;
 use crate::i18n::{Lang, local_date};
 use crate::ops::clients::detail::address_line;
@@ -89,7 +90,8 @@ async fn customers(db: &DatabaseConnection, probe: &Probe) -> Result<Vec<custome
         asked = true;
     }
     if !probe.words.is_empty() {
-        any = any.add(name_has_every_word(&probe.words));
+        let named = customers_named(db, &probe.words).await?;
+        any = any.add(customer::Column::Id.is_in(named.into_iter().take(CUSTOMERS as usize)));
         asked = true;
     }
     if !asked {
@@ -102,15 +104,6 @@ async fn customers(db: &DatabaseConnection, probe: &Probe) -> Result<Vec<custome
         .limit(CUSTOMERS)
         .all(db)
         .await
-}
-
-/// Each word is somewhere in the first name, last name or company.
-pub fn name_has_every_word(words: &[String]) -> Condition {
-    let columns = ["customers.first_name", "customers.last_name", "COALESCE(customers.company_name, '')"];
-    words.iter().fold(Condition::all(), |all, word| {
-        let one_of = columns.iter().fold(Condition::any(), |any, column| any.add(folded_contains(column, word)));
-        all.add(one_of)
-    })
 }
 
 async fn devices(db: &DatabaseConnection, probe: &Probe, lang: Lang) -> Result<Vec<Hit>, DbErr> {
@@ -168,8 +161,9 @@ async fn invoices(db: &DatabaseConnection, probe: &Probe, lang: Lang) -> Result<
 
 async fn addresses(db: &DatabaseConnection, probe: &Probe) -> Result<Vec<Hit>, DbErr> {
     let Some(phrase) = &probe.phrase else { return Ok(Vec::new()) };
+    let ids = locations_on(db, phrase, OTHERS as usize).await?;
     let found = service_location::Entity::find()
-        .filter(folded_contains("service_locations.street", phrase))
+        .filter(service_location::Column::Id.is_in(ids))
         .find_also_related(customer::Entity)
         .order_by_asc(service_location::Column::Street)
         .limit(OTHERS)

@@ -1,7 +1,7 @@
-//! Matching names and streets the way people type them: without caring for
-//! case or French accents ("belanger" finds "Bélanger"), on both databases.
+//! Matching what people type: without caring for case or French accents
+//! ("belanger" finds "Bélanger"), and with `LIKE`'s wildcards taken literally.
 
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::LikeExpr;
 
 /// The accented letters of French (and a few neighbours) and their bare form.
 const ACCENTS: [(char, char); 32] = [
@@ -39,28 +39,13 @@ const ACCENTS: [(char, char); 32] = [
     ('Œ', 'o'),
 ];
 
-/// What a person typed, folded the way `folded_sql` folds a column.
+/// Text folded for comparison: lower case, accents off.
 pub fn fold(typed: &str) -> String {
     typed
         .chars()
         .map(|c| ACCENTS.iter().find(|(accented, _)| *accented == c).map_or(c, |(_, bare)| *bare))
         .collect::<String>()
         .to_lowercase()
-}
-
-/// SQL that folds `column` (a trusted column expression, never user input)
-/// like `fold`: lower case, accents off. The same on SQLite and PostgreSQL.
-pub fn folded_sql(column: &str) -> String {
-    let mut sql = format!("LOWER({column})");
-    for (accented, bare) in ACCENTS {
-        sql = format!("REPLACE({sql}, '{accented}', '{bare}')");
-    }
-    sql
-}
-
-/// `column`, folded, contains `word`, folded.
-pub fn folded_contains(column: &str, word: &str) -> Expr {
-    Expr::cust(folded_sql(column)).like(contains(&fold(word)))
 }
 
 /// What was typed, with `LIKE`'s wildcards taken literally (for `ESCAPE '\'`).
@@ -73,11 +58,6 @@ pub fn escaped(typed: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// Matches text holding `typed` anywhere.
-pub fn contains(typed: &str) -> LikeExpr {
-    LikeExpr::new(format!("%{}%", escaped(typed))).escape('\\')
 }
 
 /// Matches text starting with `typed`.
@@ -95,12 +75,5 @@ mod tests {
         assert_eq!(fold("ÉTIENNE Côté"), "etienne cote");
         assert_eq!(fold("Saint-Jérôme"), "saint-jerome");
         assert_eq!(escaped("jean_roy@50%"), "jean\\_roy@50\\%");
-    }
-
-    #[test]
-    fn the_sql_names_the_column_once_inside_every_replacement() {
-        let sql = folded_sql("customers.last_name");
-        assert!(sql.contains("LOWER(customers.last_name)"));
-        assert_eq!(sql.matches("REPLACE(").count(), ACCENTS.len());
     }
 }

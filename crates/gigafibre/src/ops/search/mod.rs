@@ -5,6 +5,7 @@
 
 mod finder;
 pub mod fold;
+mod names;
 mod probe;
 
 use askama::Template;
@@ -13,7 +14,8 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-pub use finder::{Hit, name_has_every_word};
+pub use finder::Hit;
+pub use names::customers_named;
 
 use super::frame::{Frame, Section};
 use super::roles::{AnyRole, Staff};
