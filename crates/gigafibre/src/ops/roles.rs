@@ -144,7 +144,7 @@ impl<R: Allowed> FromRequestParts<AppState> for Staff<R> {
         let role = Role::from_code(&member.role).ok_or_else(sign_in)?;
         if !R::admits(role) {
             let lang = crate::web::language::lang_of(parts);
-            return Err(Refused::Forbidden(PageError::forbidden(lang)));
+            return Err(Refused::Forbidden(PageError::not_allowed(lang)));
         }
         Ok(Staff { member, role, csrf_token: row.csrf_token, cookie_value, allowed: PhantomData })
     }

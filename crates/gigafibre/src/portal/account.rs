@@ -22,8 +22,8 @@ struct Dashboard {
     m: Messages,
     current_path: String,
     csrf: String,
-    /// Staff is looking at the portal as this customer.
-    impersonating: bool,
+    /// The member of staff looking at the portal as this customer.
+    impersonating: Option<String>,
     name: String,
     balance: String,
     owes: bool,
@@ -84,7 +84,7 @@ pub async fn dashboard(
     let page = Dashboard {
         current_path: "/portal".into(),
         csrf: current.csrf_token.clone(),
-        impersonating: current.impersonated_by.is_some(),
+        impersonating: current.impersonator.clone(),
         name: customer
             .company_name
             .clone()
@@ -112,8 +112,8 @@ struct InvoiceList {
     m: Messages,
     current_path: String,
     csrf: String,
-    /// Staff is looking at the portal as this customer.
-    impersonating: bool,
+    /// The member of staff looking at the portal as this customer.
+    impersonating: Option<String>,
     invoices: Vec<InvoiceRow>,
     page: u64,
     pages: u64,
@@ -143,7 +143,7 @@ pub async fn invoices(
     let list = InvoiceList {
         current_path: "/portal/invoices".into(),
         csrf: current.csrf_token.clone(),
-        impersonating: current.impersonated_by.is_some(),
+        impersonating: current.impersonator.clone(),
         invoices: rows.iter().map(|i| row(&m, i)).collect(),
         page,
         pages,
@@ -158,8 +158,8 @@ struct InvoicePage {
     m: Messages,
     current_path: String,
     csrf: String,
-    /// Staff is looking at the portal as this customer.
-    impersonating: bool,
+    /// The member of staff looking at the portal as this customer.
+    impersonating: Option<String>,
     invoice: InvoiceRow,
     due: String,
     lines: Vec<(String, String)>,
@@ -194,7 +194,7 @@ pub async fn invoice(
     let page = InvoicePage {
         current_path: format!("/portal/invoices/{}", found.number),
         csrf: current.csrf_token.clone(),
-        impersonating: current.impersonated_by.is_some(),
+        impersonating: current.impersonator.clone(),
         due: date(&m, found.due_date),
         lines: lines.iter().map(|l| (l.description.clone(), Money::from_cents(l.amount_cents).format(lang))).collect(),
         subtotal: Money::from_cents(found.subtotal_cents).format(lang),

@@ -31,8 +31,8 @@ struct MessagesPage {
     m: Messages,
     current_path: String,
     csrf: String,
-    /// Staff is looking at the portal as this customer.
-    impersonating: bool,
+    /// The member of staff looking at the portal as this customer.
+    impersonating: Option<String>,
     entries: Vec<Entry>,
     page: u64,
     pages: u64,
@@ -82,7 +82,7 @@ pub async fn page(
         m: Messages::new(lang),
         current_path: "/portal/messages".into(),
         csrf: current.csrf_token.clone(),
-        impersonating: current.impersonated_by.is_some(),
+        impersonating: current.impersonator.clone(),
         entries,
         page,
         pages,

@@ -27,8 +27,8 @@ struct ProfilePage {
     m: Messages,
     current_path: String,
     csrf: String,
-    /// Staff is looking at the portal as this customer.
-    impersonating: bool,
+    /// The member of staff looking at the portal as this customer.
+    impersonating: Option<String>,
     saved: bool,
     form: ProfileForm,
     errors: FieldErrors,
@@ -127,7 +127,7 @@ pub async fn page(
     };
     render(
         lang,
-        (current.csrf_token.clone(), current.impersonated_by.is_some()),
+        (current.csrf_token.clone(), current.impersonator.clone()),
         query.saved.is_some(),
         form,
         FieldErrors::default(),
@@ -137,7 +137,7 @@ pub async fn page(
 
 fn render(
     lang: Lang,
-    (csrf, impersonating): (String, bool),
+    (csrf, impersonating): (String, Option<String>),
     saved: bool,
     form: ProfileForm,
     errors: FieldErrors,
@@ -171,7 +171,7 @@ pub async fn save(
         Err(errors) => {
             return render(
                 lang,
-                (current.csrf_token.clone(), current.impersonated_by.is_some()),
+                (current.csrf_token.clone(), current.impersonator.clone()),
                 false,
                 form,
                 errors,

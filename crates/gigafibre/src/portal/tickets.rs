@@ -51,8 +51,8 @@ struct TicketList {
     m: Messages,
     current_path: String,
     csrf: String,
-    /// Staff is looking at the portal as this customer.
-    impersonating: bool,
+    /// The member of staff looking at the portal as this customer.
+    impersonating: Option<String>,
     tickets: Vec<TicketRow>,
     page: u64,
     pages: u64,
@@ -82,7 +82,7 @@ pub async fn list(
         m: Messages::new(lang),
         current_path: "/portal/tickets".into(),
         csrf: current.csrf_token.clone(),
-        impersonating: current.impersonated_by.is_some(),
+        impersonating: current.impersonator.clone(),
         tickets: rows
             .iter()
             .map(|t| TicketRow {
@@ -104,8 +104,8 @@ struct NewTicketPage {
     m: Messages,
     current_path: String,
     csrf: String,
-    /// Staff is looking at the portal as this customer.
-    impersonating: bool,
+    /// The member of staff looking at the portal as this customer.
+    impersonating: Option<String>,
     /// (code, catalogue key, selected)
     categories: Vec<(&'static str, &'static str, bool)>,
     subject: String,
@@ -123,7 +123,7 @@ pub async fn new_form(RequestLang(lang): RequestLang, current: CurrentCustomer) 
         m: Messages::new(lang),
         current_path: "/portal/tickets/new".into(),
         csrf: current.csrf_token.clone(),
-        impersonating: current.impersonated_by.is_some(),
+        impersonating: current.impersonator.clone(),
         categories: category_options("no_internet"),
         subject: String::new(),
         body: String::new(),
@@ -180,7 +180,7 @@ pub async fn create(
             m: Messages::new(lang),
             current_path: "/portal/tickets/new".into(),
             csrf: current.csrf_token.clone(),
-            impersonating: current.impersonated_by.is_some(),
+            impersonating: current.impersonator.clone(),
             categories: category_options(category),
             subject: form.subject,
             body: form.body,
@@ -266,8 +266,8 @@ struct TicketPage {
     m: Messages,
     current_path: String,
     csrf: String,
-    /// Staff is looking at the portal as this customer.
-    impersonating: bool,
+    /// The member of staff looking at the portal as this customer.
+    impersonating: Option<String>,
     id: i64,
     subject: String,
     status_key: &'static str,
@@ -317,7 +317,7 @@ async fn thread_page(
         m: Messages::new(lang),
         current_path: format!("/portal/tickets/{}", found.id),
         csrf: current.csrf_token.clone(),
-        impersonating: current.impersonated_by.is_some(),
+        impersonating: current.impersonator.clone(),
         id: found.id,
         subject: found.subject,
         status_key: status_key(&found.status),

@@ -28,6 +28,8 @@ pub struct PageError {
     status: StatusCode,
     lang: Lang,
     error_id: Option<String>,
+    /// The title and text, when not the usual ones for the status.
+    words: Option<(&'static str, &'static str)>,
 }
 
 /// A short id to tie what a person reports to a line in the log.
@@ -39,7 +41,7 @@ impl PageError {
     pub fn internal(lang: Lang, cause: impl std::fmt::Display) -> PageError {
         let id = error_id();
         tracing::error!(error_id = %id, %cause, "request failed");
-        PageError { status: StatusCode::INTERNAL_SERVER_ERROR, lang, error_id: Some(id) }
+        PageError { status: StatusCode::INTERNAL_SERVER_ERROR, lang, error_id: Some(id), words: None }
     }
 
     /// The database failed: unreachable gives a 503 that says to retry.
@@ -54,22 +56,35 @@ impl PageError {
 
     /// A state-changing request without a valid CSRF token.
     pub fn forbidden(lang: Lang) -> PageError {
-        PageError { status: StatusCode::FORBIDDEN, lang, error_id: None }
+        PageError { status: StatusCode::FORBIDDEN, lang, error_id: None, words: None }
+    }
+
+    /// Signed in, with a role that does not reach this page: reloading
+    /// would not help, so the page says so.
+    pub fn not_allowed(lang: Lang) -> PageError {
+        let words = Some(("error.not_allowed.title", "error.not_allowed.body"));
+        PageError { status: StatusCode::FORBIDDEN, lang, error_id: None, words }
+    }
+
+    /// Staff looking at the portal as a customer tried to change something.
+    pub fn read_only(lang: Lang) -> PageError {
+        let words = Some(("error.read_only.title", "error.read_only.body"));
+        PageError { status: StatusCode::FORBIDDEN, lang, error_id: None, words }
     }
 
     pub fn not_found(lang: Lang) -> PageError {
-        PageError { status: StatusCode::NOT_FOUND, lang, error_id: None }
+        PageError { status: StatusCode::NOT_FOUND, lang, error_id: None, words: None }
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let (title_key, body_key) = match self.status {
+        let (title_key, body_key) = self.words.unwrap_or(match self.status {
             StatusCode::NOT_FOUND => ("error.not_found.title", "error.not_found.body"),
             StatusCode::FORBIDDEN => ("error.forbidden.title", "error.forbidden.body"),
             StatusCode::SERVICE_UNAVAILABLE => ("error.unavailable.title", "error.unavailable.body"),
             _ => ("error.internal.title", "error.internal.body"),
-        };
+        });
         let page = ErrorPage {
             m: Messages::new(self.lang),
             current_path: "/".to_owned(),

@@ -238,6 +238,9 @@ async fn an_invalid_email_or_phone_shows_the_error_next_to_the_field_and_saves_n
 
     assert_eq!(julie_again(&ops, julie.id).await, julie, "nothing saved");
     assert_eq!(audit_entries(&ops).await, entries, "nothing audited");
+    // The page the field sits on lets htmx show that refusal in place.
+    let page = ops.get(&format!("/ops/clients/{}", julie.id), Some(&agent)).await;
+    assert!(super::swaps_refusals(&page.body), "htmx would drop the 422 answer and show nothing");
 }
 
 #[tokio::test]

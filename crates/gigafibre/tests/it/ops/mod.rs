@@ -128,3 +128,38 @@ impl Ops {
         self.send(Method::POST, uri, &headers, Some(body)).await
     }
 }
+
+/// Whether a page lets htmx put a refused answer in place: htmx leaves any
+/// 4xx answer out unless the page's `htmx-config` says to swap it, and then
+/// the error next to the field would never show. Checks 422 (not valid) and
+/// 409 (changed by someone else meanwhile) against the first rule that
+/// matches, as htmx does.
+pub fn swaps_refusals(page: &str) -> bool {
+    const META: &str = "<meta name=\"htmx-config\" content='";
+    let Some(start) = page.find(META).map(|at| at + META.len()) else { return false };
+    let Some(length) = page[start..].find('\'') else { return false };
+    let config: serde_json::Value = serde_json::from_str(&page[start..start + length]).expect("htmx-config is JSON");
+    let rules = config["responseHandling"].as_array().cloned().unwrap_or_default();
+    ["422", "409"].iter().all(|status| {
+        let rule = rules.iter().find(|rule| status_matches(rule["code"].as_str().unwrap_or_default(), status));
+        rule.is_some_and(|rule| rule["swap"] == true && rule["error"] != true)
+    })
+}
+
+/// An htmx status pattern such as `409` or `[45]..` against a status code.
+fn status_matches(pattern: &str, status: &str) -> bool {
+    let mut digits = status.chars();
+    let mut rest = pattern.chars();
+    while let Some(token) = rest.next() {
+        let Some(digit) = digits.next() else { return false };
+        let fits = match token {
+            '.' => true,
+            '[' => rest.by_ref().take_while(|c| *c != ']').collect::<String>().contains(digit),
+            literal => literal == digit,
+        };
+        if !fits {
+            return false;
+        }
+    }
+    digits.next().is_none()
+}

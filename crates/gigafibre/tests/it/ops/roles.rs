@@ -121,6 +121,10 @@ async fn each_role_reaches_exactly_the_routes_of_its_work() {
                 assert!(!answer.location().contains("sign-in"), "{role} stays signed in on {path}");
             } else {
                 assert_eq!(answer.status, StatusCode::FORBIDDEN, "{role} may not use {} {path}", route.method);
+                assert!(
+                    answer.body.contains("Votre rôle ne donne pas accès à cette page"),
+                    "the refusal says why, not to reload ({role} on {path})"
+                );
             }
         }
     }

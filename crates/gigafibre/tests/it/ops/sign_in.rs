@@ -172,6 +172,11 @@ async fn staff_see_the_portal_as_a_customer_read_only_and_logged() {
     let portal = send(&app, Method::GET, "/portal", Some(&looking), None).await;
     assert_eq!(portal.status, StatusCode::OK);
     assert!(portal.body.contains("Vous voyez le portail comme ce client"), "the banner is on every page");
+    assert!(portal.body.contains("<strong>Antoine</strong> · Vous voyez"), "and names who is looking");
+    for page in ["/portal/invoices", "/portal/tickets", "/portal/messages", "/portal/account"] {
+        let shown = send(&app, Method::GET, page, Some(&looking), None).await;
+        assert!(shown.body.contains("<strong>Antoine</strong> · Vous voyez"), "{page}");
+    }
     let portal_csrf = csrf_in(&portal.body);
     let act = send(
         &app,
@@ -182,6 +187,7 @@ async fn staff_see_the_portal_as_a_customer_read_only_and_logged() {
     )
     .await;
     assert_eq!(act.status, StatusCode::FORBIDDEN, "looking is read-only");
+    assert!(act.body.contains("<h1>Lecture seule</h1>"), "a page that says why");
     assert_eq!(
         send(&app, Method::GET, "/ops", Some(&staff_cookie), None).await.status,
         StatusCode::SEE_OTHER,

@@ -223,6 +223,8 @@ async fn a_bulk_change_without_a_technician_or_a_token_changes_nothing() {
         )
         .await;
     assert!(answer.body.contains("Choisissez un niveau de 1 à 5."), "htmx gets the reason in place");
+    let page = ops.get("/ops/equipe", Some(&dispatcher)).await;
+    assert!(super::swaps_refusals(&page.body), "and the list lets htmx show it");
     let forged = ops
         .send(
             axum::http::Method::POST,

@@ -612,7 +612,9 @@ async fn bad_input_shows_an_error_beside_the_field_and_saves_nothing() {
     assert_eq!(messages().await, count + 1);
     assert!(outbox_for_ticket(&ops, t.id).await.is_empty());
 
-    let version = version_in(&ops.get(&uri, Some(&agent)).await.body);
+    let page = ops.get(&uri, Some(&agent)).await;
+    assert!(super::swaps_refusals(&page.body), "htmx shows these refusals in place");
+    let version = version_in(&page.body);
     let before = ticket(&ops, t.id).await;
     let status = ops.htmx_post(&format!("{uri}/status"), &agent, &[("version", &version), ("status", "deleted")]).await;
     assert_eq!(status.status, StatusCode::UNPROCESSABLE_ENTITY);
