@@ -41,6 +41,9 @@ const ACCENTS: [(char, char); 32] = [
 
 /// Text folded for comparison: lower case, accents off.
 pub fn fold(typed: &str) -> String {
+    if typed.is_ascii() {
+        return typed.to_ascii_lowercase();
+    }
     typed
         .chars()
         .map(|c| ACCENTS.iter().find(|(accented, _)| *accented == c).map_or(c, |(_, bare)| *bare))
