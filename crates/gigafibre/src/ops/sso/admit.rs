@@ -27,11 +27,11 @@ pub async fn admit<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Result<staff::Model, Refusal>, DbErr> {
     // The e-mail is how the staff table knows a person: one the provider
-    // says it did not verify could be anybody's.
+    // does not say it verified (false, or silent) could be anybody's.
     let email = identity
         .email
         .as_deref()
-        .filter(|_| identity.email_verified != Some(false))
+        .filter(|_| identity.email_verified == Some(true))
         .and_then(|email| normalise_email(email).ok());
     let Some(email) = email else { return Ok(Err(Refusal::NoVerifiedEmail)) };
     let local = staff::Entity::find().filter(staff::Column::Email.eq(email.as_str())).one(conn).await?;
