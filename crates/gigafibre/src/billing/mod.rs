@@ -5,5 +5,6 @@ pub mod balances;
 pub mod money;
 pub mod periods;
 pub mod proration;
+pub mod run;
 pub mod taxes;
 pub mod totals;

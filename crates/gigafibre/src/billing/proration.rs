@@ -2,12 +2,12 @@
 //! begun and is not yet billed, for the days of it the customer had service.
 //!
 //! Billing is in advance: a period is charged on its first day. A day counts
-//! when it is on or after the start, on or before the end date (the last day
-//! of service) and outside every pause. A plan that prorates charges the
+//! when it is on or after the start, before the end date (the day service
+//! stops, as the legacy system recorded it) and outside every pause. A plan that prorates charges the
 //! share of its price that those days are of the period; a plan that does
 //! not charges its full price for any period with at least one such day.
-//! A plan change is the old subscription ending the day before the new one
-//! starts: both charges are prorated in the same period.
+//! A plan change is the old subscription ending the day the new one starts:
+//! both charges are prorated in the same period.
 
 use chrono::NaiveDate;
 
@@ -35,7 +35,7 @@ pub struct Terms {
     /// The customer's billing day, 1–28.
     pub billing_day: u32,
     pub start: NaiveDate,
-    /// The last day of service, included.
+    /// The day service stops: it and every later day are not charged.
     pub end: Option<NaiveDate>,
     pub pauses: Vec<Pause>,
     /// Paused with no date to resume: nothing from the first unbilled day on
@@ -71,7 +71,7 @@ pub struct Due {
 impl Terms {
     /// Whether the customer is charged for `day` (the `paused` flag aside).
     pub fn has_service_on(&self, day: NaiveDate) -> bool {
-        self.start <= day && self.end.is_none_or(|end| day <= end) && !self.pauses.iter().any(|pause| pause.covers(day))
+        self.start <= day && self.end.is_none_or(|end| day < end) && !self.pauses.iter().any(|pause| pause.covers(day))
     }
 
     /// The recurring cycle, or `None` for a one-time charge (or a customer
@@ -91,7 +91,7 @@ pub fn due(terms: &Terms, billed_through: Option<NaiveDate>, run_date: NaiveDate
     let Some(cycle) = terms.cycle() else { return unchanged };
     let Some(mut from) = billed_through.map_or(Some(terms.start), |day| day.succ_opt()) else { return unchanged };
     from = from.max(terms.start);
-    if terms.end.is_some_and(|end| from > end) {
+    if terms.end.is_some_and(|end| from >= end) {
         return unchanged;
     }
     let Some(mut period) = cycle.period_containing(from) else { return unchanged };
@@ -102,7 +102,7 @@ pub fn due(terms: &Terms, billed_through: Option<NaiveDate>, run_date: NaiveDate
             due.charges.push(charge);
         }
         due.billed_through = Some(period.end);
-        if terms.end.is_some_and(|end| period.end >= end) {
+        if terms.end.is_some_and(|end| end <= period.end.succ_opt().unwrap_or(period.end)) {
             break;
         }
         match cycle.next(period) {
@@ -120,7 +120,7 @@ fn once(terms: &Terms, billed_through: Option<NaiveDate>, run_date: NaiveDate) -
         return None;
     }
     let period = Period { start: terms.start, end: terms.start };
-    let cancelled_before = terms.end.is_some_and(|end| end < terms.start);
+    let cancelled_before = terms.end.is_some_and(|end| end <= terms.start);
     let charges = if cancelled_before {
         Vec::new()
     } else {
@@ -241,7 +241,7 @@ mod tests {
     #[test]
     fn a_plan_change_mid_period_prorates_both_plans() {
         // 100 Mbit/s until 10 June, 1 Gbit/s from 11 June: 10 and 20 of 30 days.
-        let old = Terms { end: Some(date(2026, 6, 10)), ..monthly(date(2026, 1, 1), 6_000) };
+        let old = Terms { end: Some(date(2026, 6, 11)), ..monthly(date(2026, 1, 1), 6_000) };
         let new = monthly(date(2026, 6, 11), 9_000);
         assert_eq!(amounts(&due(&old, Some(date(2026, 5, 31)), date(2026, 6, 11))), [2_000]);
         assert_eq!(amounts(&due(&new, None, date(2026, 6, 11))), [6_000]);
@@ -249,9 +249,10 @@ mod tests {
 
     #[test]
     fn a_subscription_past_its_end_date_is_never_charged_again() {
+        // Service stops on 15 March: 14 of March's 31 days.
         let terms = Terms { end: Some(date(2026, 3, 15)), ..monthly(date(2026, 1, 1), 3_100) };
         let last = due(&terms, Some(date(2026, 2, 28)), date(2026, 3, 1));
-        assert_eq!(amounts(&last), [1_500]);
+        assert_eq!(amounts(&last), [1_400]);
         assert_eq!(last.billed_through, Some(date(2026, 3, 31)));
         assert_eq!(due(&terms, last.billed_through, date(2027, 3, 1)).charges, []);
         assert_eq!(due(&terms, last.billed_through, date(2027, 3, 1)).billed_through, last.billed_through);
@@ -350,7 +351,7 @@ mod tests {
         };
         let terms = &story.terms;
         if terms.frequency == Frequency::Once {
-            let starts = terms.start <= last_run && terms.end.is_none_or(|end| end >= terms.start);
+            let starts = terms.start <= last_run && terms.end.is_none_or(|end| end > terms.start);
             return if starts { vec![terms.start] } else { Vec::new() };
         }
         let cycle = terms.cycle().unwrap();
