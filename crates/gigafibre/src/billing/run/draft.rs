@@ -42,7 +42,7 @@ pub struct Draft {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DraftError {
     #[error("customer {account}: billing day {day} is not between 1 and 28")]
-    BillingDay { account: String, day: i32 },
+    BillingDay { account: String, day: i16 },
     #[error("customer {account}: subscription {subscription} is to a plan with no known billing frequency")]
     Frequency { account: String, subscription: i64 },
 }
@@ -137,7 +137,7 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    fn customer(billing_day: i32) -> Customer {
+    fn customer(billing_day: i16) -> Customer {
         Customer { id: 7, account_number: "GF-100007".into(), billing_day, english: false }
     }
 

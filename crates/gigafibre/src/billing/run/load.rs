@@ -14,7 +14,7 @@ use crate::billing::proration::Pause;
 pub struct Customer {
     pub id: i64,
     pub account_number: String,
-    pub billing_day: i32,
+    pub billing_day: i16,
     pub english: bool,
 }
 
@@ -86,7 +86,7 @@ pub async fn book<C: ConnectionTrait>(conn: &C) -> Result<Book, DbErr> {
 
     let history = unsettled_history(conn).await?;
 
-    let customers: Vec<(i64, String, i32, String)> = customer::Entity::find()
+    let customers: Vec<(i64, String, i16, String)> = customer::Entity::find()
         .select_only()
         .columns([
             customer::Column::Id,

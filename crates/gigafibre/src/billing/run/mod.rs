@@ -28,7 +28,7 @@ pub use write::{PAYMENT_TERMS_DAYS, invoice_number};
 
 /// Customers per write transaction: small enough that a crash loses
 /// little work, large enough that the statements stay few.
-const BATCH_CUSTOMERS: usize = 100;
+const BATCH_CUSTOMERS: usize = 32;
 
 /// Who started a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
