@@ -1,7 +1,7 @@
 //! What every ops page shares: who is signed in, the sections their role
 //! reaches, the sign-out and search forms' token.
 
-use super::roles::{Allowed, AnyRole, ManageTeam, ReadOutbox, Role, Staff};
+use super::roles::{Allowed, AnyRole, ManageTeam, ReadBilling, ReadOutbox, Role, Staff};
 
 /// A section of the ops app in the side navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -10,13 +10,21 @@ pub enum Section {
     Clients,
     Tickets,
     Team,
+    Billing,
     Outbox,
     Audit,
 }
 
 impl Section {
-    const ALL: [Section; 6] =
-        [Section::Dashboard, Section::Clients, Section::Tickets, Section::Team, Section::Outbox, Section::Audit];
+    const ALL: [Section; 7] = [
+        Section::Dashboard,
+        Section::Clients,
+        Section::Tickets,
+        Section::Team,
+        Section::Billing,
+        Section::Outbox,
+        Section::Audit,
+    ];
 
     fn href(self) -> &'static str {
         match self {
@@ -24,6 +32,7 @@ impl Section {
             Section::Clients => "/ops/clients",
             Section::Tickets => "/ops/tickets",
             Section::Team => "/ops/equipe",
+            Section::Billing => super::billing::RUNS_PATH,
             Section::Outbox => "/ops/outbox",
             Section::Audit => "/ops/audit",
         }
@@ -35,6 +44,7 @@ impl Section {
             Section::Clients => "ops.nav.clients",
             Section::Tickets => "ops.nav.tickets",
             Section::Team => "ops.nav.team",
+            Section::Billing => "ops.nav.billing",
             Section::Outbox => "ops.nav.outbox",
             Section::Audit => "ops.nav.audit",
         }
@@ -45,6 +55,7 @@ impl Section {
         match self {
             Section::Dashboard | Section::Clients | Section::Tickets => AnyRole::admits(role),
             Section::Team => ManageTeam::admits(role),
+            Section::Billing => ReadBilling::admits(role),
             Section::Outbox => ReadOutbox::admits(role),
             Section::Audit => role == Role::Admin,
         }

@@ -16,6 +16,7 @@ const CLIENT_EDITORS: &[&str] = &["agent", "billing", "admin"];
 const TICKET_WORKERS: &[&str] = &["agent", "dispatcher", "admin"];
 const TEAM: &[&str] = &["dispatcher", "admin"];
 const OUTBOX: &[&str] = CLIENT_EDITORS;
+const BILLING: &[&str] = &["billing", "admin"];
 
 /// A route, and the roles that may use it (admins may use all).
 struct Route {
@@ -57,6 +58,7 @@ fn matrix() -> Vec<Route> {
         route(Method::GET, "/ops/equipe/{technician}", TEAM),
         route(Method::POST, "/ops/equipe/{technician}", TEAM),
         route(Method::POST, "/ops/equipe/{technician}/activation", TEAM),
+        route(Method::GET, "/ops/facturation/runs", BILLING),
         route(Method::GET, "/ops/outbox", OUTBOX),
         route(Method::GET, "/ops/outbox/{message}", OUTBOX),
         route(Method::POST, "/ops/outbox/{message}/retry", OUTBOX),
