@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use gigafibre_db::entities::{customer, invoice, number_sequence};
-use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Func, LockType};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LockType, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value,
 };
@@ -111,8 +111,10 @@ pub async fn commit(
 
     let ids = invoice_ids(&txn, &numbers).await?;
     let mut lines = Vec::new();
+    let mut invoice_ids = Vec::with_capacity(invoices.len());
     for (draft, number) in invoices.iter().zip(&numbers) {
         let invoice_id = *ids.get(number).ok_or_else(|| DbErr::RecordNotFound(number.clone()))?;
+        invoice_ids.push(invoice_id);
         for (position, line) in draft.lines.iter().enumerate() {
             lines.push(vec![
                 invoice_id.into(),
@@ -137,7 +139,7 @@ pub async fn commit(
         .write(settled_rows)
         .await?;
 
-    add_to_balances(&txn, &invoices).await?;
+    add_to_balances(&txn, &invoice_ids).await?;
 
     number_sequence::Entity::update_many()
         .col_expr(number_sequence::Column::LastValue, Expr::value(last + invoices.len() as i64))
@@ -191,25 +193,27 @@ async fn invoice_ids<C: ConnectionTrait>(conn: &C, numbers: &[String]) -> Result
     Ok(ids)
 }
 
-/// Each customer owes the new invoices' totals: one `UPDATE … CASE` per
-/// thousand customers.
-async fn add_to_balances<C: ConnectionTrait>(conn: &C, invoices: &[&super::draft::Invoice]) -> Result<(), DbErr> {
-    let mut owed: Vec<(i64, i64)> = Vec::new();
-    for invoice in invoices {
-        match owed.last_mut() {
-            Some((customer, total)) if *customer == invoice.customer_id => *total += invoice.totals.total.cents(),
-            _ => owed.push((invoice.customer_id, invoice.totals.total.cents())),
-        }
-    }
-    for chunk in owed.chunks(1_000) {
-        let mut case = CaseStatement::new();
-        for (customer, total) in chunk {
-            case = case.case(Expr::col(customer::Column::Id).eq(*customer), Expr::val(*total));
-        }
-        let case = case.finally(Expr::val(0_i64));
+/// Each customer owes the new invoices' totals, summed by the database from
+/// the rows just written: one short statement, whatever the batch size.
+async fn add_to_balances<C: ConnectionTrait>(conn: &C, invoice_ids: &[i64]) -> Result<(), DbErr> {
+    for chunk in invoice_ids.chunks(10_000) {
+        let owed = Query::select()
+            .expr(Expr::col((invoice::Entity, invoice::Column::TotalCents)).sum().cast_as("BIGINT"))
+            .from(invoice::Entity)
+            .and_where(
+                Expr::col((invoice::Entity, invoice::Column::CustomerId))
+                    .equals((customer::Entity, customer::Column::Id)),
+            )
+            .and_where(Expr::col((invoice::Entity, invoice::Column::Id)).is_in(chunk.iter().copied()))
+            .to_owned();
+        let billed = Query::select()
+            .column(invoice::Column::CustomerId)
+            .from(invoice::Entity)
+            .and_where(Expr::col(invoice::Column::Id).is_in(chunk.iter().copied()))
+            .to_owned();
         customer::Entity::update_many()
-            .col_expr(customer::Column::BalanceCents, Expr::col(customer::Column::BalanceCents).add(case))
-            .filter(customer::Column::Id.is_in(chunk.iter().map(|(customer, _)| *customer)))
+            .col_expr(customer::Column::BalanceCents, Expr::col(customer::Column::BalanceCents).add(owed))
+            .filter(customer::Column::Id.in_subquery(billed))
             .exec(conn)
             .await?;
     }
