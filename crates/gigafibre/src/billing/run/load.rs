@@ -152,18 +152,29 @@ impl Book {
         stored: &HashMap<i64, NaiveDate>,
     ) -> Result<(), DbErr> {
         let unsettled: Vec<i64> = self.subscription_ids().filter(|id| !stored.contains_key(id)).collect();
-        let mut history: HashMap<i64, Option<NaiveDate>> = HashMap::new();
-        for chunk in unsettled.chunks(10_000) {
-            let rows: Vec<(i64, Option<NaiveDate>)> = invoice_line::Entity::find()
+        let grouped = || {
+            invoice_line::Entity::find()
                 .select_only()
                 .column(invoice_line::Column::SubscriptionId)
                 .column_as(invoice_line::Column::PeriodStart.max(), "last_start")
-                .filter(invoice_line::Column::SubscriptionId.is_in(chunk.iter().copied()))
                 .group_by(invoice_line::Column::SubscriptionId)
-                .into_tuple()
-                .all(conn)
-                .await?;
-            history.extend(rows);
+        };
+        let mut history: HashMap<i64, Option<NaiveDate>> = HashMap::new();
+        if stored.is_empty() {
+            // The first run: every line counts, and one pass over them beats
+            // a list of every subscription.
+            let rows: Vec<(Option<i64>, Option<NaiveDate>)> =
+                grouped().filter(invoice_line::Column::SubscriptionId.is_not_null()).into_tuple().all(conn).await?;
+            history.extend(rows.into_iter().filter_map(|(id, last)| Some((id?, last))));
+        } else {
+            for chunk in unsettled.chunks(10_000) {
+                let rows: Vec<(i64, Option<NaiveDate>)> = grouped()
+                    .filter(invoice_line::Column::SubscriptionId.is_in(chunk.iter().copied()))
+                    .into_tuple()
+                    .all(conn)
+                    .await?;
+                history.extend(rows);
+            }
         }
         for (_, subscriptions) in &mut self.customers {
             for subscription in subscriptions {
