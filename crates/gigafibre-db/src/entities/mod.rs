@@ -21,6 +21,7 @@ pub mod sign_in_link;
 pub mod sign_in_request;
 pub mod skill;
 pub mod staff;
+pub mod staff_identity;
 pub mod staff_link;
 pub mod staff_sso_attempt;
 pub mod subscription;

@@ -143,6 +143,7 @@ struct FileSettings {
     oidc_scopes: Option<ListSetting>,
     oidc_groups_claim: Option<String>,
     oidc_role_map: Option<ListSetting>,
+    staff_email_links: Option<bool>,
 }
 
 /// A list in the TOML file: `"a, b"` or `["a", "b"]`.
@@ -193,6 +194,15 @@ impl Layers<'_> {
         let value = file.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())?;
         self.sources.insert(name, Source::File);
         Some(value)
+    }
+}
+
+/// A yes-or-no setting.
+fn parse_flag(name: &'static str, text: &str) -> Result<bool, ConfigError> {
+    match text.trim().to_lowercase().as_str() {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        _ => Err(invalid(name, text, "use true or false")),
     }
 }
 
@@ -291,11 +301,7 @@ impl Config {
             settings.trust_forwarded_for.map(|b| b.to_string()),
             "false",
         );
-        let trust_forwarded_for = match trust_text.trim().to_lowercase().as_str() {
-            "true" | "yes" | "1" => true,
-            "false" | "no" | "0" => false,
-            _ => return Err(invalid("GIGAFIBRE_TRUST_FORWARDED_FOR", &trust_text, "use true or false")),
-        };
+        let trust_forwarded_for = parse_flag("GIGAFIBRE_TRUST_FORWARDED_FOR", &trust_text)?;
 
         Ok(Config {
             database,

@@ -148,7 +148,9 @@ async fn signed_in(
     let member = match super::admit::admit(&txn, &identity, &state.config.oidc, lang, now).await.map_err(db_error)? {
         Ok(member) => member,
         Err(refusal) => {
-            txn.rollback().await.map_err(db_error)?;
+            // Keeps what a refusal writes on purpose: a withdrawn member's
+            // sessions ended, and why.
+            txn.commit().await.map_err(db_error)?;
             return Ok(Err(refusal));
         }
     };

@@ -42,6 +42,10 @@ pub enum Refusal {
     NotStaff,
     #[error("the staff row is deactivated")]
     Deactivated,
+    #[error("the provider's groups gave the role and give none any more")]
+    LeftGroups,
+    #[error("the staff member with this address is bound to another account at the provider")]
+    OtherAccount,
     #[error("a technician asked for the ops app")]
     Technician,
 }
@@ -66,6 +70,8 @@ impl Refusal {
             Refusal::NoVerifiedEmail => (refused, "ops.sso.no_email"),
             Refusal::NotStaff => ("ops.sso.not_staff.title", "ops.sso.not_staff"),
             Refusal::Deactivated => ("ops.sso.not_staff.title", "ops.sso.deactivated"),
+            Refusal::LeftGroups => ("ops.sso.not_staff.title", "ops.sso.left_groups"),
+            Refusal::OtherAccount => (refused, "ops.sso.other_account"),
             Refusal::Technician => ("ops.sso.technician.title", "ops.sso.technician"),
         }
     }
@@ -74,7 +80,11 @@ impl Refusal {
         match self {
             Refusal::NotConfigured => StatusCode::NOT_FOUND,
             Refusal::Unavailable(_) => StatusCode::BAD_GATEWAY,
-            Refusal::NotStaff | Refusal::Deactivated | Refusal::Technician => StatusCode::FORBIDDEN,
+            Refusal::NotStaff
+            | Refusal::Deactivated
+            | Refusal::Technician
+            | Refusal::LeftGroups
+            | Refusal::OtherAccount => StatusCode::FORBIDDEN,
             _ => StatusCode::BAD_REQUEST,
         }
     }
