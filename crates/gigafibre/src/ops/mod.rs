@@ -11,7 +11,7 @@ mod impersonation;
 mod pages;
 pub(crate) mod records;
 pub(crate) mod search;
-mod sso;
+pub mod sso;
 mod team;
 mod tickets;
 

@@ -4,8 +4,9 @@
 use std::any::Any;
 
 use askama::Template;
-use axum::extract::OriginalUri;
-use axum::http::StatusCode;
+use axum::extract::{OriginalUri, Request};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use rand::RngExt;
 
@@ -75,6 +76,13 @@ impl PageError {
     pub fn not_found(lang: Lang) -> PageError {
         PageError { status: StatusCode::NOT_FOUND, lang, error_id: None, words: None }
     }
+
+    /// A request the server could not read (a number that is not one, a
+    /// form field missing), with the status the reader got.
+    pub fn unreadable(lang: Lang, status: StatusCode) -> PageError {
+        let words = Some(("error.unreadable.title", "error.unreadable.body"));
+        PageError { status, lang, error_id: None, words }
+    }
 }
 
 impl IntoResponse for PageError {
@@ -97,6 +105,25 @@ impl IntoResponse for PageError {
             Err(_) => self.status.into_response(),
         }
     }
+}
+
+/// axum answers a path, query or form it cannot read with a line of English
+/// plain text; pages answer it as an error page in the reader's language
+/// instead. The JSON API and the payment provider's webhooks keep theirs.
+pub async fn explain_rejections(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let lang = super::language::lang_of(&parts);
+    let page = !["/api/", "/webhook/"].iter().any(|prefix| parts.uri.path().starts_with(prefix));
+    let response = next.run(Request::from_parts(parts, body)).await;
+    let plain_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/plain"));
+    if page && plain_text && response.status().is_client_error() {
+        return PageError::unreadable(lang, response.status()).into_response();
+    }
+    response
 }
 
 pub async fn not_found(RequestLang(lang): RequestLang, OriginalUri(_uri): OriginalUri) -> PageError {

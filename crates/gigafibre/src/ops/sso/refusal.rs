@@ -14,6 +14,8 @@ pub enum Refusal {
     NotConfigured,
     #[error("the identity provider cannot be reached: {0}")]
     Unavailable(String),
+    #[error("too many sign-on starts from one network address")]
+    TooManyStarts,
     #[error("the provider answered with an error: {0}")]
     ProviderError(String),
     #[error("the callback carries no code or no state")]
@@ -57,6 +59,7 @@ impl Refusal {
         match self {
             Refusal::NotConfigured => ("ops.sso.unavailable.title", "ops.sso.not_configured"),
             Refusal::Unavailable(_) => ("ops.sso.unavailable.title", "ops.sso.unavailable"),
+            Refusal::TooManyStarts => ("ops.sso.unavailable.title", "ops.sso.too_many_starts"),
             Refusal::ProviderError(_) => (refused, "ops.sso.provider_error"),
             Refusal::Incomplete | Refusal::UnknownState => (refused, "ops.sso.bad_state"),
             Refusal::OtherBrowser => (refused, "ops.sso.other_browser"),
@@ -80,6 +83,7 @@ impl Refusal {
         match self {
             Refusal::NotConfigured => StatusCode::NOT_FOUND,
             Refusal::Unavailable(_) => StatusCode::BAD_GATEWAY,
+            Refusal::TooManyStarts => StatusCode::TOO_MANY_REQUESTS,
             Refusal::NotStaff
             | Refusal::Deactivated
             | Refusal::Technician

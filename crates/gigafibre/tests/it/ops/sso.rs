@@ -449,6 +449,25 @@ async fn a_member_is_known_by_their_account_at_the_provider_not_by_an_address() 
 }
 
 #[tokio::test]
+async fn one_network_address_cannot_start_sign_ins_without_end() {
+    if !provider_installed() {
+        return;
+    }
+    let provider = Provider::start(0);
+    let mut sso = Sso::new(&provider.issuer).await;
+    for _ in 0..gigafibre::ops::sso::STARTS_PER_IP.max {
+        assert_eq!(sso.get("/ops/sso/start").await.status, StatusCode::SEE_OTHER);
+    }
+    let refused = sso.get("/ops/sso/start").await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.body.contains("Attendez quelques minutes"), "{}", refused.body);
+    let attempts = staff_sso_attempt::Entity::find().count(&sso.db.db).await.unwrap();
+    assert_eq!(attempts, gigafibre::ops::sso::STARTS_PER_IP.max, "no row for the refused one");
+    sso.clock.advance(gigafibre::ops::sso::STARTS_PER_IP.window);
+    assert_eq!(sso.get("/ops/sso/start").await.status, StatusCode::SEE_OTHER, "the window passed");
+}
+
+#[tokio::test]
 async fn a_bad_state_a_replayed_answer_and_a_replayed_code_are_refused() {
     if !provider_installed() {
         return;
