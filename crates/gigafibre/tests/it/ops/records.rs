@@ -214,7 +214,8 @@ async fn a_message_kept_in_the_sandbox_says_why_in_the_readers_language() {
         ticket_id: None,
     };
     let id = outbox::enqueue(&ops.db.db, message, ops.clock.now()).await.unwrap();
-    let reason = "not sent: +15145550199 is not on GIGAFIBRE_OUTBOX_ALLOWLIST, which outside production limits who is reached";
+    let reason =
+        "not sent: +15145550199 is not on GIGAFIBRE_OUTBOX_ALLOWLIST, which outside production limits who is reached";
     outbox_message::Entity::update_many()
         .col_expr(outbox_message::Column::Status, "sandboxed".into())
         .col_expr(outbox_message::Column::LastError, reason.into())
