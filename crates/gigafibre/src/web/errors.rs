@@ -21,6 +21,25 @@ struct ErrorPage {
     title_key: &'static str,
     body_key: &'static str,
     error_id: Option<String>,
+    /// Where "back home" leads: the home of the part of the site the reader is in.
+    home: &'static str,
+}
+
+tokio::task_local! {
+    /// The home of the part of the site the request is in, for error pages.
+    static HOME: &'static str;
+}
+
+/// The ops app's pages lead back to the ops app, the portal's to the portal.
+fn home_of(path: &str) -> &'static str {
+    let under = |area: &str| path == area || path.starts_with(&format!("{area}/"));
+    if under("/ops") {
+        "/ops"
+    } else if under("/portal") {
+        "/portal"
+    } else {
+        "/"
+    }
 }
 
 /// An error a page handler returns; it renders itself in the reader's language.
@@ -99,6 +118,7 @@ impl IntoResponse for PageError {
             title_key,
             body_key,
             error_id: self.error_id.filter(|_| self.status == StatusCode::INTERNAL_SERVER_ERROR),
+            home: HOME.try_with(|home| *home).unwrap_or("/"),
         };
         match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),
@@ -110,11 +130,18 @@ impl IntoResponse for PageError {
 /// axum answers a path, query or form it cannot read with a line of English
 /// plain text; pages answer it as an error page in the reader's language
 /// instead. The JSON API and the payment provider's webhooks keep theirs.
+/// Every error page of the request leads back to the home of its part of
+/// the site.
 pub async fn explain_rejections(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let lang = super::language::lang_of(&parts);
     let page = !["/api/", "/webhook/"].iter().any(|prefix| parts.uri.path().starts_with(prefix));
-    let response = next.run(Request::from_parts(parts, body)).await;
+    let home = home_of(parts.uri.path());
+    HOME.scope(home, explained(Request::from_parts(parts, body), next, lang, page)).await
+}
+
+async fn explained(request: Request, next: Next, lang: Lang, page: bool) -> Response {
+    let response = next.run(request).await;
     let plain_text = response
         .headers()
         .get(header::CONTENT_TYPE)

@@ -150,6 +150,7 @@ async fn a_customer_page_shows_everything_about_them_and_only_editors_get_edit_c
     let typo = ops.get("/ops/clients/12a", Some(&agent)).await;
     assert_eq!(typo.status, StatusCode::BAD_REQUEST);
     assert!(typo.body.contains("<h1>Demande illisible</h1>"), "a page in French, not axum's English: {}", typo.body);
+    assert!(typo.body.contains("class=\"button\" href=\"/ops\""), "back to the ops app, not the public home");
     let missing_field = ops.post("/ops/impersonate", &agent, &[]).await;
     assert_eq!(missing_field.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(missing_field.body.contains("Demande illisible"), "{}", missing_field.body);
