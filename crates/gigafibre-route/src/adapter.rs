@@ -15,7 +15,9 @@ use vrp_core::models::common::TimeWindow;
 use vrp_core::models::problem::{JobIdDimension, Single, VehicleIdDimension};
 use vrp_core::prelude::*;
 
-use crate::{Leg, Objective, Plan, Point, Problem, Route, Stop, StopKind, Technician, Travel, Unassigned, UnassignedReason};
+use crate::{
+    Leg, Objective, Plan, Point, Problem, Route, Stop, StopKind, Technician, Travel, Unassigned, UnassignedReason,
+};
 
 /// What `vrp-core` calls a job, by index into ours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +108,8 @@ pub(crate) fn build(
     let mut jobs = Vec::new();
     for &index in placeable {
         let job = &problem.jobs[index];
-        let mut required: Vec<String> = job.skills.iter().map(|skill| format!("{}#{}", skill.name, skill.level)).collect();
+        let mut required: Vec<String> =
+            job.skills.iter().map(|skill| format!("{}#{}", skill.name, skill.level)).collect();
         if let Some(locked) = &job.locked_to {
             let technician = technician_index.get(locked.as_str()).copied().unwrap_or(usize::MAX);
             required.push(format!("tech#{technician}"));

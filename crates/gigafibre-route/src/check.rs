@@ -15,17 +15,32 @@ pub enum Violation {
     JobTwice(String),
     /// Neither placed nor left out.
     JobMissing(String),
-    MissingSkill { job: String, technician: String },
+    MissingSkill {
+        job: String,
+        technician: String,
+    },
     /// A locked job on someone else's route.
-    LockBroken { job: String, technician: String },
+    LockBroken {
+        job: String,
+        technician: String,
+    },
     /// Leaves before the shift starts or comes back after it ends.
     OutsideShift(String),
     /// Arrives sooner than the travel allows.
-    TooFast { technician: String, stop: usize },
+    TooFast {
+        technician: String,
+        stop: usize,
+    },
     /// Starts before arrival or before the window opens, or after it closes.
-    OutsideWindow { technician: String, stop: usize },
+    OutsideWindow {
+        technician: String,
+        stop: usize,
+    },
     /// Leaves before the work (or break) is done.
-    TooShort { technician: String, stop: usize },
+    TooShort {
+        technician: String,
+        stop: usize,
+    },
     /// A day with work and no lunch, or two lunches, or a lunch for someone without one.
     Lunch(String),
     OverCapacity(String),
@@ -136,4 +151,200 @@ pub fn check(problem: &Problem, travel: &dyn Travel, plan: &Plan) -> Result<(), 
         }
     }
     if found.is_empty() { Ok(()) } else { Err(found) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        Break, Euclidean, Job, Objective, Route, Skill, Stop, Technician, Unassigned, UnassignedReason, Window,
+    };
+    use proptest::prelude::*;
+
+    fn technician(id: &str, skills: Vec<Skill>) -> Technician {
+        Technician {
+            id: id.into(),
+            start: Point { x: 0.0, y: 0.0 },
+            end: Point { x: 0.0, y: 0.0 },
+            shift: Window::new(0.0, 10_000.0),
+            lunch: None,
+            skills,
+            capacity: None,
+        }
+    }
+
+    fn job(id: &str, x: f64, y: f64) -> Job {
+        Job {
+            id: id.into(),
+            place: Point { x, y },
+            duration: 10.0,
+            skills: Vec::new(),
+            window: Window::new(0.0, 10_000.0),
+            priority: 0,
+            demand: 0,
+            locked_to: None,
+        }
+    }
+
+    /// Visits `jobs` in order on `technician`'s route, leaving as early as possible.
+    fn route(problem: &Problem, technician: &str, jobs: &[usize]) -> Route {
+        let owner = problem.technicians.iter().find(|t| t.id == technician).unwrap();
+        let (mut here, mut time, mut distance) = (owner.start, owner.shift.start, 0.0);
+        let mut stops = Vec::new();
+        for &index in jobs {
+            let job = &problem.jobs[index];
+            let leg = Euclidean.leg(here, job.place);
+            distance += leg.distance;
+            let arrival = time + leg.duration;
+            let start = arrival.max(job.window.start);
+            stops.push(Stop { kind: StopKind::Job(job.id.clone()), arrival, start, departure: start + job.duration });
+            time = start + job.duration;
+            here = job.place;
+        }
+        let leg = Euclidean.leg(here, owner.end);
+        Route {
+            technician: technician.into(),
+            departure: owner.shift.start,
+            stops,
+            arrival: time + leg.duration,
+            distance: distance + leg.distance,
+        }
+    }
+
+    fn two_jobs() -> Problem {
+        Problem {
+            technicians: vec![technician("ana", vec![Skill::new("fibre", 2)]), technician("bob", Vec::new())],
+            jobs: vec![job("a", 3.0, 4.0), job("b", 6.0, 8.0)],
+            objective: Objective::Distance,
+        }
+    }
+
+    #[test]
+    fn a_plan_that_keeps_every_rule_passes() {
+        let problem = two_jobs();
+        let plan = Plan { routes: vec![route(&problem, "ana", &[0, 1])], unassigned: Vec::new() };
+        assert_eq!(check(&problem, &Euclidean, &plan), Ok(()));
+        assert_eq!(plan.distance(), 20.0);
+    }
+
+    #[test]
+    fn a_skill_below_the_level_asked_is_refused() {
+        let mut problem = two_jobs();
+        problem.jobs[0].skills = vec![Skill::new("fibre", 3)];
+        let plan = Plan { routes: vec![route(&problem, "ana", &[0, 1])], unassigned: Vec::new() };
+        let found = check(&problem, &Euclidean, &plan).unwrap_err();
+        assert_eq!(found, vec![Violation::MissingSkill { job: "a".into(), technician: "ana".into() }]);
+    }
+
+    #[test]
+    fn a_locked_job_on_someone_else_is_refused() {
+        let mut problem = two_jobs();
+        problem.jobs[1].locked_to = Some("bob".into());
+        let plan = Plan { routes: vec![route(&problem, "ana", &[0, 1])], unassigned: Vec::new() };
+        let found = check(&problem, &Euclidean, &plan).unwrap_err();
+        assert_eq!(found, vec![Violation::LockBroken { job: "b".into(), technician: "ana".into() }]);
+    }
+
+    #[test]
+    fn a_job_forgotten_or_placed_twice_is_refused() {
+        let problem = two_jobs();
+        let forgotten = Plan { routes: vec![route(&problem, "ana", &[0])], unassigned: Vec::new() };
+        assert_eq!(check(&problem, &Euclidean, &forgotten).unwrap_err(), vec![Violation::JobMissing("b".into())]);
+        let twice = Plan {
+            routes: vec![route(&problem, "ana", &[0, 1])],
+            unassigned: vec![Unassigned { job: "b".into(), reason: UnassignedReason::NoTimeLeft }],
+        };
+        assert_eq!(check(&problem, &Euclidean, &twice).unwrap_err(), vec![Violation::JobTwice("b".into())]);
+    }
+
+    #[test]
+    fn a_late_start_a_late_return_and_a_missing_lunch_are_refused() {
+        let mut problem = two_jobs();
+        problem.jobs[1].window = Window::new(0.0, 5.0);
+        problem.technicians[0].shift.end = 20.0;
+        problem.technicians[0].lunch = Some(Break { window: Window::new(0.0, 100.0), duration: 30.0 });
+        let plan = Plan { routes: vec![route(&problem, "ana", &[0, 1])], unassigned: Vec::new() };
+        let found = check(&problem, &Euclidean, &plan).unwrap_err();
+        assert!(found.contains(&Violation::OutsideShift("ana".into())), "{found:?}");
+        assert!(found.contains(&Violation::OutsideWindow { technician: "ana".into(), stop: 1 }), "{found:?}");
+        assert!(found.contains(&Violation::Lunch("ana".into())), "{found:?}");
+    }
+
+    #[test]
+    fn a_lunch_is_taken_where_the_technician_is() {
+        let mut problem = two_jobs();
+        problem.technicians[0].lunch = Some(Break { window: Window::new(10.0, 40.0), duration: 30.0 });
+        let mut plan = Plan { routes: vec![route(&problem, "ana", &[0, 1])], unassigned: Vec::new() };
+        // After job a (arrive 5, leave 15): lunch 15–45, then 5 to b, 10 there, 10 back.
+        let lunch = Stop { kind: StopKind::Lunch, arrival: 15.0, start: 15.0, departure: 45.0 };
+        let trip = &mut plan.routes[0];
+        trip.stops.insert(1, lunch);
+        trip.stops[2] = Stop { kind: StopKind::Job("b".into()), arrival: 50.0, start: 50.0, departure: 60.0 };
+        trip.arrival = 70.0;
+        assert_eq!(check(&problem, &Euclidean, &plan), Ok(()));
+        plan.routes[0].stops[1].departure = 30.0;
+        let found = check(&problem, &Euclidean, &plan).unwrap_err();
+        assert_eq!(found, vec![Violation::TooShort { technician: "ana".into(), stop: 1 }]);
+    }
+
+    #[test]
+    fn capacity_and_a_false_distance_are_refused() {
+        let mut problem = two_jobs();
+        problem.technicians[0].capacity = Some(5);
+        problem.jobs[0].demand = 3;
+        problem.jobs[1].demand = 3;
+        let mut plan = Plan { routes: vec![route(&problem, "ana", &[0, 1])], unassigned: Vec::new() };
+        plan.routes[0].distance -= 1.0;
+        let found = check(&problem, &Euclidean, &plan).unwrap_err();
+        assert_eq!(found, vec![Violation::OverCapacity("ana".into()), Violation::WrongDistance("ana".into())]);
+    }
+
+    fn any_problem() -> impl Strategy<Value = Problem> {
+        prop::collection::vec((-50.0..50.0f64, -50.0..50.0f64, 0.0..200.0f64, 1.0..30.0f64), 1..8).prop_map(|rows| {
+            let jobs = rows
+                .iter()
+                .enumerate()
+                .map(|(index, &(x, y, open, duration))| Job {
+                    window: Window::new(open, 10_000.0),
+                    duration,
+                    ..job(&format!("j{index}"), x, y)
+                })
+                .collect();
+            Problem {
+                technicians: vec![technician("ana", vec![Skill::new("fibre", 1)]), technician("bob", Vec::new())],
+                jobs,
+                objective: Objective::Distance,
+            }
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn an_honest_schedule_passes_and_any_tampering_is_caught(problem in any_problem(), pick in 0usize..8, shift in 1.0..50.0f64) {
+            let order: Vec<usize> = (0..problem.jobs.len()).collect();
+            let plan = Plan { routes: vec![route(&problem, "ana", &order)], unassigned: Vec::new() };
+            prop_assert_eq!(check(&problem, &Euclidean, &plan), Ok(()));
+            let pick = pick % problem.jobs.len();
+
+            let mut early = plan.clone();
+            early.routes[0].stops[pick].arrival -= shift;
+            early.routes[0].stops[pick].start -= shift;
+            prop_assert!(check(&problem, &Euclidean, &early).is_err());
+
+            let mut dropped = plan.clone();
+            dropped.routes[0].stops.remove(pick);
+            prop_assert!(check(&problem, &Euclidean, &dropped).is_err());
+
+            let mut unqualified = plan.clone();
+            unqualified.routes[0].technician = "bob".into();
+            let mut needs_fibre = problem.clone();
+            needs_fibre.jobs[pick].skills = vec![Skill::new("fibre", 1)];
+            prop_assert_eq!(check(&needs_fibre, &Euclidean, &plan), Ok(()));
+            prop_assert!(check(&needs_fibre, &Euclidean, &unqualified).is_err());
+
+            let mut shortened = plan.clone();
+            shortened.routes[0].stops[pick].departure -= shift.min(problem.jobs[pick].duration);
+            prop_assert!(check(&problem, &Euclidean, &shortened).is_err());
+        }
+    }
 }

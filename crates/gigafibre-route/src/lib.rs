@@ -12,6 +12,8 @@
 //! dispatch day uses seconds and metres; the Solomon instances use their
 //! abstract units). Travel comes from a [`Travel`] source.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 mod adapter;
 mod check;
 mod plan;

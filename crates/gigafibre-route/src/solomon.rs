@@ -135,11 +135,10 @@ CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME
 
     #[test]
     fn the_best_known_table_reads_the_sintef_columns() {
-        let table = parse_best_known("instance\tsintef_vehicles\tsintef_distance\tdimacs_routes\tdimacs_distance\nRC208\t3\t776.1\t4\t776.1\n");
-        assert_eq!(table, vec![BestKnown { instance: "RC208".into(), vehicles: 3, distance: 776.1 }]);
-        assert_eq!(
-            Instance { name: "RC208".into(), problem: parse(SAMPLE).unwrap().problem }.class(),
-            "RC2"
+        let table = parse_best_known(
+            "instance\tsintef_vehicles\tsintef_distance\tdimacs_routes\tdimacs_distance\nRC208\t3\t776.1\t4\t776.1\n",
         );
+        assert_eq!(table, vec![BestKnown { instance: "RC208".into(), vehicles: 3, distance: 776.1 }]);
+        assert_eq!(Instance { name: "RC208".into(), problem: parse(SAMPLE).unwrap().problem }.class(), "RC2");
     }
 }

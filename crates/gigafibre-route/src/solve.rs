@@ -105,3 +105,88 @@ fn search(
     let solution = Solver::new(model, config).solve()?;
     Ok(adapter::plan_of(problem, travel, &solution))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Break, Euclidean, Objective, Point, Skill, StopKind, Window};
+
+    fn technician(id: &str, x: f64, skills: Vec<Skill>) -> Technician {
+        Technician {
+            id: id.into(),
+            start: Point { x, y: 0.0 },
+            end: Point { x, y: 0.0 },
+            shift: Window::new(480.0, 1020.0),
+            lunch: Some(Break { window: Window::new(690.0, 780.0), duration: 30.0 }),
+            skills,
+            capacity: None,
+        }
+    }
+
+    fn job(id: &str, x: f64, y: f64, skills: Vec<Skill>) -> Job {
+        Job {
+            id: id.into(),
+            place: Point { x, y },
+            duration: 60.0,
+            skills,
+            window: Window::new(480.0, 960.0),
+            priority: 0,
+            demand: 0,
+            locked_to: None,
+        }
+    }
+
+    #[test]
+    fn a_small_day_is_planned_with_skills_locks_lunch_and_reasons() {
+        let splicer = vec![Skill::new("splicing", 3)];
+        let mut jobs: Vec<Job> =
+            (0..6).map(|i| job(&format!("install-{i}"), f64::from(i) * 5.0, 10.0, Vec::new())).collect();
+        jobs.push(job("splice", 20.0, 20.0, vec![Skill::new("splicing", 2)]));
+        jobs.push(job("tower", 5.0, 5.0, vec![Skill::new("climbing", 1)]));
+        let mut dawn = job("dawn", 400.0, 0.0, Vec::new());
+        dawn.window = Window::new(0.0, 500.0);
+        jobs.push(dawn);
+        let mut locked = job("locked", 1.0, 1.0, Vec::new());
+        locked.locked_to = Some("bea".into());
+        jobs.push(locked);
+        let problem = Problem {
+            technicians: vec![technician("ana", 0.0, splicer), technician("bea", 30.0, Vec::new())],
+            jobs,
+            objective: Objective::Distance,
+        };
+        let settings = Settings { seconds: 2.0, generations: Some(30), threads: 1 };
+        let plan = solve(&problem, &Euclidean, &settings).unwrap();
+
+        let reason = |id: &str| plan.unassigned.iter().find(|u| u.job == id).map(|u| u.reason);
+        assert_eq!(reason("tower"), Some(UnassignedReason::NoSkill));
+        assert_eq!(reason("dawn"), Some(UnassignedReason::WindowImpossible));
+        assert_eq!(plan.unassigned.len(), 2, "{:?}", plan.unassigned);
+        let on = |technician: &str| {
+            plan.routes
+                .iter()
+                .find(|r| r.technician == technician)
+                .map(|r| r.job_ids().map(str::to_owned).collect::<Vec<_>>())
+        };
+        assert!(on("ana").unwrap().contains(&"splice".to_owned()));
+        assert!(on("bea").unwrap().contains(&"locked".to_owned()));
+        for route in &plan.routes {
+            assert_eq!(route.stops.iter().filter(|stop| stop.kind == StopKind::Lunch).count(), 1);
+        }
+    }
+
+    #[test]
+    fn a_day_with_too_much_work_leaves_the_lowest_priority_out() {
+        let mut jobs: Vec<Job> = (0..4)
+            .map(|i| Job { duration: 150.0, ..job(&format!("long-{i}"), f64::from(i), 0.0, Vec::new()) })
+            .collect();
+        jobs[2].priority = 5;
+        let mut one = technician("ana", 0.0, Vec::new());
+        one.lunch = None;
+        let problem = Problem { technicians: vec![one], jobs, objective: Objective::FewestRoutesThenDistance };
+        let settings = Settings { seconds: 2.0, generations: Some(30), threads: 1 };
+        let plan = solve(&problem, &Euclidean, &settings).unwrap();
+        assert_eq!(plan.unassigned.len(), 1, "{:?}", plan.unassigned);
+        assert_eq!(plan.unassigned[0].reason, UnassignedReason::NoTimeLeft);
+        assert_ne!(plan.unassigned[0].job, "long-2");
+    }
+}
