@@ -217,39 +217,50 @@ fn key_of(single: &Single) -> Option<Key> {
     single.dimens.get_job_id().and_then(|id| Key::decode(id))
 }
 
-/// Our plan from `vrp-core`'s solution; the stated distances are
-/// recomputed from `travel`, so that they are ours, not the solver's.
+/// Our plan from `vrp-core`'s solution: its assignment and order, with
+/// times and distances recomputed from `travel`, each stop as early as its
+/// window allows. A lunch is taken where the technician is (the solver
+/// keeps the place it was inserted at), which with a travel source that
+/// keeps the triangle inequality is never later than the solver's times.
 pub(crate) fn plan_of(problem: &Problem, travel: &dyn Travel, solution: &Solution) -> Plan {
     let mut routes = Vec::new();
     for route in &solution.routes {
         let Some(technician) = route.actor.vehicle.dimens.get_vehicle_id().cloned() else { continue };
         let Some(owner) = problem.technicians.iter().find(|t| t.id == technician) else { continue };
+        let departure = route.tour.start().map_or(owner.shift.start, |start| start.schedule.departure);
+        let (mut here, mut free_at, mut distance) = (owner.start, departure, 0.0);
         let mut stops = Vec::new();
-        let mut here = owner.start;
-        let mut distance = 0.0;
         for activity in route.tour.all_activities() {
             let Some(key) = activity.job.as_deref().and_then(key_of) else { continue };
-            let (kind, place) = match key {
-                Key::Job(index) => (StopKind::Job(problem.jobs[index].id.clone()), problem.jobs[index].place),
-                Key::Lunch(_) => (StopKind::Lunch, here),
+            let (kind, place, window, duration) = match key {
+                Key::Job(index) => {
+                    let job = &problem.jobs[index];
+                    (StopKind::Job(job.id.clone()), job.place, job.window, job.duration)
+                }
+                Key::Lunch(_) => match owner.lunch {
+                    Some(lunch) => (StopKind::Lunch, here, lunch.window, lunch.duration),
+                    None => continue,
+                },
             };
-            distance += travel.leg(here, place).distance;
+            let leg = travel.leg(here, place);
+            distance += leg.distance;
+            let arrival = free_at + leg.duration;
+            let start = arrival.max(window.start);
+            stops.push(Stop { kind, arrival, start, departure: start + duration });
             here = place;
-            let arrival = activity.schedule.arrival;
-            stops.push(Stop {
-                kind,
-                arrival,
-                start: arrival.max(activity.place.time.start),
-                departure: activity.schedule.departure,
-            });
+            free_at = start + duration;
         }
         if !stops.iter().any(|stop| matches!(stop.kind, StopKind::Job(_))) {
             continue;
         }
-        distance += travel.leg(here, owner.end).distance;
-        let departure = route.tour.start().map_or(owner.shift.start, |start| start.schedule.departure);
-        let arrival = route.tour.end().map_or(owner.shift.end, |end| end.schedule.arrival);
-        routes.push(Route { technician, departure, stops, arrival, distance });
+        let leg = travel.leg(here, owner.end);
+        routes.push(Route {
+            technician,
+            departure,
+            stops,
+            arrival: free_at + leg.duration,
+            distance: distance + leg.distance,
+        });
     }
     let unassigned = solution
         .unassigned
