@@ -197,6 +197,7 @@ pub(crate) fn build(
         .add_vehicles(vehicles.into_iter())
         .with_goal(goal)
         .with_transport_cost(transport)
+        .with_logger(Arc::new(|_: &str| {}))
         .build()
 }
 

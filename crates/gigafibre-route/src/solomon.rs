@@ -21,10 +21,15 @@ pub struct Instance {
 impl Instance {
     /// The class: C1, C2, R1, R2, RC1 or RC2.
     pub fn class(&self) -> String {
-        let letters = self.name.trim_end_matches(|c: char| c.is_ascii_digit());
-        let digits = &self.name[letters.len()..];
-        format!("{letters}{}", digits.chars().next().unwrap_or('?'))
+        class_of(&self.name)
     }
+}
+
+/// The class of an instance name: `RC208` is in RC2.
+pub fn class_of(name: &str) -> String {
+    let letters = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &name[letters.len()..];
+    format!("{letters}{}", digits.chars().next().unwrap_or('?'))
 }
 
 fn numbers(line: &str) -> Option<Vec<f64>> {
@@ -139,6 +144,6 @@ CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME
             "instance\tsintef_vehicles\tsintef_distance\tdimacs_routes\tdimacs_distance\nRC208\t3\t776.1\t4\t776.1\n",
         );
         assert_eq!(table, vec![BestKnown { instance: "RC208".into(), vehicles: 3, distance: 776.1 }]);
-        assert_eq!(Instance { name: "RC208".into(), problem: parse(SAMPLE).unwrap().problem }.class(), "RC2");
+        assert_eq!(class_of("RC208"), "RC2");
     }
 }
