@@ -3,7 +3,9 @@
 //! Skill levels become skill names (`fibre#1`, `fibre#2`, … up to the
 //! level held; a job asks for `fibre#N`), a lock becomes a skill only its
 //! technician holds, and a lunch break becomes a job without a place that
-//! only its technician can take, weighted far above any real job.
+//! only its technician can take, weighted far above any real job; the
+//! solver fixes its place when it inserts it (the technician drives there,
+//! then eats), and the plan keeps that place.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -218,12 +220,11 @@ fn key_of(single: &Single) -> Option<Key> {
     single.dimens.get_job_id().and_then(|id| Key::decode(id))
 }
 
-/// Our plan from `vrp-core`'s solution: its assignment and order, with
-/// times and distances recomputed from `travel`, each stop as early as its
-/// window allows. A lunch is taken where the technician is (the solver
-/// keeps the place it was inserted at), which with a travel source that
-/// keeps the triangle inequality is never later than the solver's times.
+/// Our plan from `vrp-core`'s solution: its assignment, order and lunch
+/// places, with times and distances recomputed from `travel`, each stop as
+/// early as its window allows.
 pub(crate) fn plan_of(problem: &Problem, travel: &dyn Travel, solution: &Solution) -> Plan {
+    let places = Places::of(problem);
     let mut routes = Vec::new();
     for route in &solution.routes {
         let Some(technician) = route.actor.vehicle.dimens.get_vehicle_id().cloned() else { continue };
@@ -239,7 +240,10 @@ pub(crate) fn plan_of(problem: &Problem, travel: &dyn Travel, solution: &Solutio
                     (StopKind::Job(job.id.clone()), job.place, job.window, job.duration)
                 }
                 Key::Lunch(_) => match owner.lunch {
-                    Some(lunch) => (StopKind::Lunch, here, lunch.window, lunch.duration),
+                    Some(lunch) => {
+                        let place = places.points.get(activity.place.location).copied().unwrap_or(here);
+                        (StopKind::Lunch, place, lunch.window, lunch.duration)
+                    }
                     None => continue,
                 },
             };
@@ -247,7 +251,7 @@ pub(crate) fn plan_of(problem: &Problem, travel: &dyn Travel, solution: &Solutio
             distance += leg.distance;
             let arrival = free_at + leg.duration;
             let start = arrival.max(window.start);
-            stops.push(Stop { kind, arrival, start, departure: start + duration });
+            stops.push(Stop { kind, place, arrival, start, departure: start + duration });
             here = place;
             free_at = start + duration;
         }

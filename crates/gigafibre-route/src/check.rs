@@ -43,6 +43,11 @@ pub enum Violation {
     },
     /// A day with work and no lunch, or two lunches, or a lunch for someone without one.
     Lunch(String),
+    /// A job's stop somewhere else than the job's place.
+    WrongPlace {
+        job: String,
+        technician: String,
+    },
     OverCapacity(String),
     /// The distance stated is not the distance travelled.
     WrongDistance(String),
@@ -100,13 +105,16 @@ pub fn check(problem: &Problem, travel: &dyn Travel, plan: &Plan) -> Result<(), 
                     if job.locked_to.as_ref().is_some_and(|locked| *locked != route.technician) {
                         found.push(Violation::LockBroken { job: id.clone(), technician: name() });
                     }
+                    if stop.place != job.place {
+                        found.push(Violation::WrongPlace { job: id.clone(), technician: name() });
+                    }
                     load += u64::from(job.demand);
                     (job.place, job.window, job.duration)
                 }
                 StopKind::Lunch => {
                     lunches += 1;
                     let Some(lunch) = technician.lunch else { continue };
-                    (here, lunch.window, lunch.duration)
+                    (stop.place, lunch.window, lunch.duration)
                 }
             };
             let leg = travel.leg(here, place);
@@ -197,7 +205,8 @@ mod tests {
             distance += leg.distance;
             let arrival = time + leg.duration;
             let start = arrival.max(job.window.start);
-            stops.push(Stop { kind: StopKind::Job(job.id.clone()), arrival, start, departure: start + job.duration });
+            let kind = StopKind::Job(job.id.clone());
+            stops.push(Stop { kind, place: job.place, arrival, start, departure: start + job.duration });
             time = start + job.duration;
             here = job.place;
         }
@@ -271,20 +280,32 @@ mod tests {
     }
 
     #[test]
-    fn a_lunch_is_taken_where_the_technician_is() {
+    fn a_lunch_is_taken_on_the_way_with_its_travel_counted() {
         let mut problem = two_jobs();
         problem.technicians[0].lunch = Some(Break { window: Window::new(10.0, 40.0), duration: 30.0 });
         let mut plan = Plan { routes: vec![route(&problem, "ana", &[0, 1])], unassigned: Vec::new() };
         // After job a (arrive 5, leave 15): lunch 15–45, then 5 to b, 10 there, 10 back.
-        let lunch = Stop { kind: StopKind::Lunch, arrival: 15.0, start: 15.0, departure: 45.0 };
+        let at_a = Point { x: 3.0, y: 4.0 };
+        let lunch = Stop { kind: StopKind::Lunch, place: at_a, arrival: 15.0, start: 15.0, departure: 45.0 };
         let trip = &mut plan.routes[0];
         trip.stops.insert(1, lunch);
-        trip.stops[2] = Stop { kind: StopKind::Job("b".into()), arrival: 50.0, start: 50.0, departure: 60.0 };
+        let at_b = Point { x: 6.0, y: 8.0 };
+        trip.stops[2] =
+            Stop { kind: StopKind::Job("b".into()), place: at_b, arrival: 50.0, start: 50.0, departure: 60.0 };
         trip.arrival = 70.0;
         assert_eq!(check(&problem, &Euclidean, &plan), Ok(()));
-        plan.routes[0].stops[1].departure = 30.0;
-        let found = check(&problem, &Euclidean, &plan).unwrap_err();
+        let mut short = plan.clone();
+        short.routes[0].stops[1].departure = 30.0;
+        let found = check(&problem, &Euclidean, &short).unwrap_err();
         assert_eq!(found, vec![Violation::TooShort { technician: "ana".into(), stop: 1 }]);
+        // Lunch at b's place: the drive to it comes before the lunch.
+        let mut at_b_first = plan.clone();
+        at_b_first.routes[0].stops[1] =
+            Stop { kind: StopKind::Lunch, place: at_b, arrival: 20.0, start: 20.0, departure: 50.0 };
+        assert_eq!(check(&problem, &Euclidean, &at_b_first), Ok(()));
+        at_b_first.routes[0].stops[1].arrival = 16.0;
+        let found = check(&problem, &Euclidean, &at_b_first).unwrap_err();
+        assert_eq!(found, vec![Violation::TooFast { technician: "ana".into(), stop: 1 }]);
     }
 
     #[test]

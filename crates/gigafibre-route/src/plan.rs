@@ -2,12 +2,14 @@
 
 use serde::Serialize;
 
+use crate::Point;
+
 /// What a stop is for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum StopKind {
     /// The job with this id.
     Job(String),
-    /// The technician's lunch break, where they are.
+    /// The technician's lunch break, at a place on the way of their choosing.
     Lunch,
 }
 
@@ -15,6 +17,8 @@ pub enum StopKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stop {
     pub kind: StopKind,
+    /// The job's place, or where the lunch is taken.
+    pub place: Point,
     pub arrival: f64,
     /// When the work (or break) starts: at arrival or when the window opens.
     pub start: f64,
