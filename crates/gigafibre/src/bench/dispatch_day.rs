@@ -19,14 +19,14 @@ use crate::demo::{self, Dataset, Scale};
 /// What a job is, how long it takes, and the skill it needs, with how
 /// often it comes up in a day.
 const KINDS: &[(&str, f64, &str, u32)] = &[
-    ("installation", 120.0, "ont_install", 14),
+    ("installation", 120.0, "ont_install", 10),
     ("repair", 60.0, "troubleshooting", 34),
-    ("wifi", 45.0, "wifi", 14),
-    ("equipment_swap", 45.0, "ont_install", 16),
-    ("tv", 45.0, "tv", 6),
-    ("phone", 45.0, "phone", 6),
-    ("splice", 90.0, "fibre_splicing", 5),
-    ("aerial", 90.0, "aerial", 5),
+    ("wifi", 45.0, "wifi", 16),
+    ("equipment_swap", 45.0, "ont_install", 18),
+    ("tv", 45.0, "tv", 7),
+    ("phone", 45.0, "phone", 7),
+    ("splice", 90.0, "fibre_splicing", 4),
+    ("aerial", 90.0, "aerial", 4),
 ];
 
 const HOUR: f64 = 3600.0;
@@ -119,6 +119,8 @@ pub struct DayFigures {
     pub window_impossible: usize,
     /// Placeable jobs the plan left out for lack of time.
     pub no_time_left: usize,
+    /// Which ones.
+    pub left: Vec<String>,
     pub placed: usize,
     pub routes: usize,
     pub distance_km: f64,
@@ -136,6 +138,9 @@ pub fn figures(problem: &Problem, plan: Option<&Plan>, seconds: f64, budget: f64
         no_skill: count(UnassignedReason::NoSkill),
         window_impossible: count(UnassignedReason::WindowImpossible),
         no_time_left: count(UnassignedReason::NoTimeLeft),
+        left: plan.map_or_else(Vec::new, |p| {
+            p.unassigned.iter().filter(|u| u.reason == UnassignedReason::NoTimeLeft).map(|u| u.job.clone()).collect()
+        }),
         placed: plan.map_or(0, |p| p.routes.iter().map(|r| r.job_ids().count()).sum()),
         routes: plan.map_or(0, |p| p.routes.len()),
         distance_km: plan.map_or(0.0, |p| p.distance() / 1000.0),
@@ -166,8 +171,8 @@ pub fn report(jobs: usize, seconds: f64, as_of: NaiveDate, json: bool) -> anyhow
             figures.no_skill, figures.window_impossible
         );
         println!(
-            "placed {} on {} routes, {:.0} km; left for lack of time: {}",
-            figures.placed, figures.routes, figures.distance_km, figures.no_time_left
+            "placed {} on {} routes, {:.0} km; left for lack of time: {} {:?}",
+            figures.placed, figures.routes, figures.distance_km, figures.no_time_left, figures.left
         );
         println!("planned and checked in {:.2} s", figures.seconds);
         if let Err(error) = &outcome {

@@ -182,7 +182,7 @@ pub enum BenchScenario {
         #[arg(long, value_delimiter = ',')]
         instances: Vec<String>,
         /// Jobs in the dispatch day.
-        #[arg(long, default_value_t = 280)]
+        #[arg(long, default_value_t = 250)]
         jobs: usize,
         /// Print JSON instead of text.
         #[arg(long)]
