@@ -1,10 +1,12 @@
 //! `gigafibre bench`: our figures beside a bare-bones program doing the same
 //! work in the same run, so that the ratio holds on a noisy machine.
 
+pub mod dispatch_day;
 mod load;
 mod ops;
 mod portal;
 mod seed;
+pub mod solomon;
 
 pub use load::{Latency, Load};
 pub use ops::{OpsFigures, ops};

@@ -226,6 +226,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench { scenario: BenchScenario::Dispatch { solomon: Some(dir), seconds, instances, json, .. } } => {
+            bench::solomon::report(&dir, &instances, seconds.unwrap_or(10.0), json)
+        }
+        Command::Bench { scenario: BenchScenario::Dispatch { solomon: None, seconds, jobs, json, .. } } => {
+            bench::dispatch_day::report(jobs, seconds.unwrap_or(4.0), today(), json)
+        }
         Command::Backup { to } => {
             let db = db::open_existing(&config.database).await?;
             let bytes = backup::backup(&db, &to).await?;
