@@ -1,6 +1,7 @@
 //! One entity per table. Column names and types mirror the migrations.
 
 pub mod audit_entry;
+pub mod billing_run;
 pub mod contact;
 pub mod credit_note;
 pub mod customer;
@@ -10,6 +11,7 @@ pub mod equipment_movement;
 pub mod invoice;
 pub mod invoice_line;
 pub mod job_required_skill;
+pub mod number_sequence;
 pub mod outbox_message;
 pub mod payment;
 pub mod payment_allocation;
@@ -25,6 +27,8 @@ pub mod staff_identity;
 pub mod staff_link;
 pub mod staff_sso_attempt;
 pub mod subscription;
+pub mod subscription_billing;
+pub mod subscription_pause;
 pub mod technician;
 pub mod technician_skill;
 pub mod ticket;
