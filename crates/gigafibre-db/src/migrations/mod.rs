@@ -15,6 +15,7 @@ mod m20261125_000008_contact_preferences;
 mod m20261125_000009_staff_links;
 mod m20261125_000010_ticket_list;
 mod m20261125_000011_staff_sso;
+mod m20261125_000014_payments;
 mod support;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000009_staff_links::Migration),
             Box::new(m20261125_000010_ticket_list::Migration),
             Box::new(m20261125_000011_staff_sso::Migration),
+            Box::new(m20261125_000014_payments::Migration),
         ]
     }
 }

@@ -2,4 +2,5 @@
 
 pub mod balances;
 pub mod money;
+pub mod payments;
 pub mod taxes;
