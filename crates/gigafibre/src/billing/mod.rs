@@ -3,4 +3,5 @@
 pub mod balances;
 pub mod money;
 pub mod payments;
+pub mod stripe;
 pub mod taxes;

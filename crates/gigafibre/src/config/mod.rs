@@ -15,11 +15,14 @@ use crate::db::{DatabaseTarget, TargetError};
 
 mod oidc;
 mod outbound;
+mod stripe;
 
 use oidc::oidc_settings;
 pub use oidc::{MappedRole, OidcClient, OidcSettings, RoleMap};
 pub use outbound::{Allowlist, SmsSettings, SmtpSettings, SmtpTls};
 use outbound::{sms_settings, smtp_settings};
+pub use stripe::StripeSettings;
+use stripe::stripe_settings;
 
 /// Where a setting's value came from, shown by `config check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +97,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Staff single sign-on; staff sign in by e-mailed link until it is set.
     pub oidc: OidcSettings,
+    /// Card payments; customers pay by other means until key and webhook secret are set.
+    pub stripe: StripeSettings,
     pub sources: BTreeMap<&'static str, Source>,
 }
 
@@ -143,6 +148,9 @@ struct FileSettings {
     oidc_scopes: Option<ListSetting>,
     oidc_groups_claim: Option<String>,
     oidc_role_map: Option<ListSetting>,
+    stripe_api_base: Option<String>,
+    stripe_secret_key: Option<String>,
+    stripe_webhook_secret: Option<String>,
 }
 
 /// A list in the TOML file: `"a, b"` or `["a", "b"]`.
@@ -217,6 +225,7 @@ impl Config {
         let smtp = smtp_settings(&mut layers, &mut settings)?;
         let sms = sms_settings(&mut layers, &mut settings)?;
         let oidc = oidc_settings(&mut layers, &mut settings)?;
+        let stripe = stripe_settings(&mut layers, &mut settings)?;
 
         let database_url = layers.pick(
             "database_url",
@@ -310,6 +319,7 @@ impl Config {
             outbox_allowlist,
             trust_forwarded_for,
             oidc,
+            stripe,
             sources: layers.sources,
         })
     }
@@ -371,9 +381,11 @@ impl Config {
         let mut lines = lines;
         lines.extend(self.outbound_report());
         lines.push(self.oidc.report_line(&source("oidc_issuer").to_string()));
+        lines.push(self.stripe.report_line(&source("stripe_secret_key").to_string()));
         let mut problems = self.smtp.problems();
         problems.extend(self.sms.problems());
         problems.extend(self.oidc.problems(self.environment == Environment::Production));
+        problems.extend(self.stripe.problems());
         if self.environment == Environment::Production {
             if self.public_url.scheme() != "https" {
                 problems.push("public_url must use https in production (GIGAFIBRE_PUBLIC_URL)".to_owned());

@@ -2,15 +2,44 @@
 //! every balance in step, the Stripe webhook and client against a local
 //! server that answers like Stripe.
 
+mod client;
+mod fake_stripe;
 mod ledger;
+mod webhook;
 
+use std::sync::Arc;
+
+use axum::Router;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use gigafibre::billing::money::Money;
 use gigafibre::billing::payments::apply_credit;
 use gigafibre::billing::taxes::quebec_taxes;
+use gigafibre::clock::ManualClock;
+use gigafibre::config::Config;
+use gigafibre::db::testing::TestDatabase;
+use gigafibre::web::{AppState, router};
 use gigafibre_db::entities::{customer, invoice, invoice_line};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{DatabaseConnection, EntityTrait};
+
+/// The whole app on an empty database, with the settings given.
+pub struct Billing {
+    pub db: TestDatabase,
+    pub app: Router,
+    pub clock: ManualClock,
+}
+
+impl Billing {
+    pub async fn new(env: &[(&'static str, &'static str)]) -> Billing {
+        let db = TestDatabase::new().await;
+        let clock = ManualClock::at(noon(NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()));
+        let pairs = env.to_vec();
+        let lookup = move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned());
+        let config = Arc::new(Config::load_from(None, &lookup).unwrap());
+        let state = AppState { db: db.db.clone(), config, clock: Arc::new(clock.clone()) };
+        Billing { app: router(state), db, clock }
+    }
+}
 
 pub fn noon(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(12, 0, 0).unwrap().and_utc()
