@@ -3,7 +3,7 @@
 //! server that answers like Stripe.
 
 mod client;
-mod fake_stripe;
+pub(crate) mod fake_stripe;
 mod ledger;
 mod webhook;
 
