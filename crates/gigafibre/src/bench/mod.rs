@@ -1,11 +1,13 @@
 //! `gigafibre bench`: our figures beside a bare-bones program doing the same
 //! work in the same run, so that the ratio holds on a noisy machine.
 
+mod aging;
 mod load;
 mod ops;
 mod portal;
 mod seed;
 
+pub use aging::{AgingFigures, aging_report};
 pub use load::{Latency, Load};
 pub use ops::{OpsFigures, ops};
 pub use portal::{PortalFigures, portal};
