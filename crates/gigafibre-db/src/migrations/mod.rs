@@ -17,6 +17,7 @@ mod m20261125_000010_ticket_list;
 mod m20261125_000011_staff_sso;
 mod m20261125_000012_staff_identities;
 mod m20261125_000013_billing_run;
+mod m20261125_000014_payments;
 mod support;
 
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000011_staff_sso::Migration),
             Box::new(m20261125_000012_staff_identities::Migration),
             Box::new(m20261125_000013_billing_run::Migration),
+            Box::new(m20261125_000014_payments::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! `gigafibre bench`: our figures beside a bare-bones program doing the same
 //! work in the same run, so that the ratio holds on a noisy machine.
 
+mod aging;
 pub mod dispatch_day;
 mod load;
 mod ops;
@@ -8,6 +9,7 @@ mod portal;
 mod seed;
 pub mod solomon;
 
+pub use aging::{AgingFigures, aging_report};
 pub use load::{Latency, Load};
 pub use ops::{OpsFigures, ops};
 pub use portal::{PortalFigures, portal};

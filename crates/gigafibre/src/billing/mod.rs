@@ -5,6 +5,8 @@ pub mod balances;
 pub mod money;
 pub mod periods;
 pub mod proration;
+pub mod payments;
 pub mod run;
+pub mod stripe;
 pub mod taxes;
 pub mod totals;

@@ -216,6 +216,17 @@ pub enum BenchScenario {
         #[arg(long)]
         json: bool,
     },
+    /// The aging of receivables on the database DATABASE_URL names (SQLite or
+    /// PostgreSQL, seeded at full scale): our grouped query and the whole
+    /// page, beside one hand-written SQL statement through the plain driver.
+    Aging {
+        /// Times each is measured.
+        #[arg(long, default_value_t = 50)]
+        runs: u64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the demo data into SQLite: our seed writer against plain rusqlite.
     Seed {
         #[arg(long, value_enum, default_value = "full")]

@@ -15,11 +15,14 @@ use crate::db::{DatabaseTarget, TargetError};
 
 mod oidc;
 mod outbound;
+mod stripe;
 
 use oidc::oidc_settings;
 pub use oidc::{MappedRole, OidcClient, OidcSettings, RoleMap};
 pub use outbound::{Allowlist, SmsSettings, SmtpSettings, SmtpTls};
 use outbound::{sms_settings, smtp_settings};
+pub use stripe::StripeSettings;
+use stripe::stripe_settings;
 
 /// Where a setting's value came from, shown by `config check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +100,8 @@ pub struct Config {
     /// Whether `serve` runs the billing every day; paused while the legacy
     /// system still bills (a manual `billing run` works either way).
     pub billing_schedule: BillingSchedule,
+    /// Card payments; customers pay by other means until key and webhook secret are set.
+    pub stripe: StripeSettings,
     pub sources: BTreeMap<&'static str, Source>,
 }
 
@@ -155,6 +160,9 @@ struct FileSettings {
     oidc_role_map: Option<ListSetting>,
     staff_email_links: Option<bool>,
     billing_schedule: Option<String>,
+    stripe_api_base: Option<String>,
+    stripe_secret_key: Option<String>,
+    stripe_webhook_secret: Option<String>,
 }
 
 /// A list in the TOML file: `"a, b"` or `["a", "b"]`.
@@ -238,6 +246,7 @@ impl Config {
         let smtp = smtp_settings(&mut layers, &mut settings)?;
         let sms = sms_settings(&mut layers, &mut settings)?;
         let oidc = oidc_settings(&mut layers, &mut settings)?;
+        let stripe = stripe_settings(&mut layers, &mut settings)?;
 
         let database_url = layers.pick(
             "database_url",
@@ -336,6 +345,7 @@ impl Config {
             trust_forwarded_for,
             oidc,
             billing_schedule,
+            stripe,
             sources: layers.sources,
         })
     }
@@ -406,9 +416,11 @@ impl Config {
                 source("billing_schedule")
             ),
         });
+        lines.push(self.stripe.report_line(&source("stripe_secret_key").to_string()));
         let mut problems = self.smtp.problems();
         problems.extend(self.sms.problems());
         problems.extend(self.oidc.problems(self.environment == Environment::Production));
+        problems.extend(self.stripe.problems());
         if self.environment == Environment::Production {
             if self.public_url.scheme() != "https" {
                 problems.push("public_url must use https in production (GIGAFIBRE_PUBLIC_URL)".to_owned());

@@ -15,6 +15,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/team", include_str!("../ops/team/fr.toml"), include_str!("../ops/team/en.toml")),
     ("ops/records", include_str!("../ops/records/fr.toml"), include_str!("../ops/records/en.toml")),
     ("ops/sso", include_str!("../ops/sso/fr.toml"), include_str!("../ops/sso/en.toml")),
+    ("ops/receivables", include_str!("../ops/receivables/fr.toml"), include_str!("../ops/receivables/en.toml")),
 ];
 
 fn source(lang: Lang, file: &(&'static str, &'static str, &'static str)) -> &'static str {

@@ -1,7 +1,7 @@
 //! What every ops page shares: who is signed in, the sections their role
 //! reaches, the sign-out and search forms' token.
 
-use super::roles::{Allowed, AnyRole, ManageTeam, ReadOutbox, Role, Staff};
+use super::roles::{Allowed, AnyRole, ManageTeam, ReadOutbox, ReadReceivables, Role, Staff};
 
 /// A section of the ops app in the side navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -9,20 +9,29 @@ pub enum Section {
     Dashboard,
     Clients,
     Tickets,
+    Receivables,
     Team,
     Outbox,
     Audit,
 }
 
 impl Section {
-    const ALL: [Section; 6] =
-        [Section::Dashboard, Section::Clients, Section::Tickets, Section::Team, Section::Outbox, Section::Audit];
+    const ALL: [Section; 7] = [
+        Section::Dashboard,
+        Section::Clients,
+        Section::Tickets,
+        Section::Receivables,
+        Section::Team,
+        Section::Outbox,
+        Section::Audit,
+    ];
 
     fn href(self) -> &'static str {
         match self {
             Section::Dashboard => "/ops",
             Section::Clients => "/ops/clients",
             Section::Tickets => "/ops/tickets",
+            Section::Receivables => "/ops/receivables",
             Section::Team => "/ops/equipe",
             Section::Outbox => "/ops/outbox",
             Section::Audit => "/ops/audit",
@@ -34,6 +43,7 @@ impl Section {
             Section::Dashboard => "ops.nav.dashboard",
             Section::Clients => "ops.nav.clients",
             Section::Tickets => "ops.nav.tickets",
+            Section::Receivables => "ops.nav.receivables",
             Section::Team => "ops.nav.team",
             Section::Outbox => "ops.nav.outbox",
             Section::Audit => "ops.nav.audit",
@@ -44,6 +54,7 @@ impl Section {
     fn reachable_by(self, role: Role) -> bool {
         match self {
             Section::Dashboard | Section::Clients | Section::Tickets => AnyRole::admits(role),
+            Section::Receivables => ReadReceivables::admits(role),
             Section::Team => ManageTeam::admits(role),
             Section::Outbox => ReadOutbox::admits(role),
             Section::Audit => role == Role::Admin,

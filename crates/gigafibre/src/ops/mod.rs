@@ -9,6 +9,7 @@ pub(crate) mod dashboard;
 mod frame;
 mod impersonation;
 mod pages;
+pub(crate) mod receivables;
 pub(crate) mod records;
 pub(crate) mod search;
 pub mod sso;
@@ -33,5 +34,6 @@ pub fn routes() -> Router<AppState> {
         .merge(tickets::routes())
         .merge(team::routes())
         .merge(records::routes())
+        .merge(receivables::routes())
         .merge(sso::routes())
 }

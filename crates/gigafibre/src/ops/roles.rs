@@ -90,6 +90,14 @@ capability!(
     ReadOutbox: Agent | Billing
 );
 capability!(
+    /// Reading what customers owe: statements and the aging of receivables.
+    ReadReceivables: Agent | Billing
+);
+capability!(
+    /// Moving money: recording payments, refunds, credit notes.
+    HandleMoney: Billing
+);
+capability!(
     /// Who did what: the audit log.
     AdminOnly:
 );
@@ -166,5 +174,7 @@ mod tests {
         assert!(WorkTickets::admits(Role::Dispatcher) && !WorkTickets::admits(Role::Billing));
         assert!(ManageTeam::admits(Role::Admin) && !ManageTeam::admits(Role::Agent));
         assert!(ReadOutbox::admits(Role::Agent) && !ReadOutbox::admits(Role::Dispatcher));
+        assert!(ReadReceivables::admits(Role::Agent) && !ReadReceivables::admits(Role::Dispatcher));
+        assert!(HandleMoney::admits(Role::Billing) && !HandleMoney::admits(Role::Agent));
     }
 }

@@ -27,6 +27,8 @@ struct Dashboard {
     name: String,
     balance: String,
     owes: bool,
+    /// Card payments are set up and the customer (not staff looking as them) is here.
+    can_pay: bool,
     next_invoice: Option<String>,
     recent: Vec<InvoiceRow>,
 }
@@ -91,6 +93,7 @@ pub async fn dashboard(
             .unwrap_or_else(|| format!("{} {}", customer.first_name, customer.last_name)),
         balance: Money::from_cents(customer.balance_cents).format(lang),
         owes: customer.balance_cents > 0,
+        can_pay: state.config.stripe.is_configured() && current.impersonated_by.is_none(),
         next_invoice,
         recent: recent.iter().map(|i| row(&m, i)).collect(),
         m,
@@ -161,6 +164,8 @@ struct InvoicePage {
     /// The member of staff looking at the portal as this customer.
     impersonating: Option<String>,
     invoice: InvoiceRow,
+    /// The invoice still owes and the customer can pay it online.
+    can_pay: bool,
     due: String,
     lines: Vec<(String, String)>,
     subtotal: String,
@@ -195,6 +200,10 @@ pub async fn invoice(
         current_path: format!("/portal/invoices/{}", found.number),
         csrf: current.csrf_token.clone(),
         impersonating: current.impersonator.clone(),
+        can_pay: state.config.stripe.is_configured()
+            && current.impersonated_by.is_none()
+            && found.status == "open"
+            && found.balance_cents > 0,
         due: date(&m, found.due_date),
         lines: lines.iter().map(|l| (l.description.clone(), Money::from_cents(l.amount_cents).format(lang))).collect(),
         subtotal: Money::from_cents(found.subtotal_cents).format(lang),

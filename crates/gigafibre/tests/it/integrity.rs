@@ -43,7 +43,11 @@ async fn a_customer_balance_out_of_step() {
 
 #[tokio::test]
 async fn a_payment_allocated_beyond_its_amount() {
-    breaks("UPDATE payments SET amount_cents = 1 WHERE id = 1", "no payment is allocated beyond its amount").await;
+    breaks(
+        "UPDATE payments SET amount_cents = 1 WHERE id = 1",
+        "no payment is allocated or refunded beyond its amount",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -68,6 +68,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("technician_activate", "ops.audit.action.technician_activate"),
     ("technician_deactivate", "ops.audit.action.technician_deactivate"),
     ("outbox_retry", "ops.audit.action.outbox_retry"),
+    ("payment_record", "ops.audit.action.payment_record"),
+    ("payment_refund", "ops.audit.action.payment_refund"),
+    ("credit_note_issue", "ops.audit.action.credit_note_issue"),
 ];
 
 /// The kinds of record, their words, and where a record of that kind is shown.
