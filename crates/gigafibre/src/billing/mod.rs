@@ -3,9 +3,9 @@
 
 pub mod balances;
 pub mod money;
+pub mod payments;
 pub mod periods;
 pub mod proration;
-pub mod payments;
 pub mod run;
 pub mod stripe;
 pub mod taxes;
