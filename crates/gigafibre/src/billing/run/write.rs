@@ -137,7 +137,8 @@ pub async fn commit(
         .write(settled_rows)
         .await?;
 
-    add_to_balances(&txn, &invoices).await?;
+    let added = add_to_balances(&txn, &invoices).await?;
+    super::credit::spend_credit(&txn, &added).await?;
 
     number_sequence::Entity::update_many()
         .col_expr(number_sequence::Column::LastValue, Expr::value(last + invoices.len() as i64))
@@ -192,8 +193,11 @@ async fn invoice_ids<C: ConnectionTrait>(conn: &C, numbers: &[String]) -> Result
 }
 
 /// Each customer owes the new invoices' totals: one `UPDATE … CASE` per
-/// thousand customers.
-async fn add_to_balances<C: ConnectionTrait>(conn: &C, invoices: &[&super::draft::Invoice]) -> Result<(), DbErr> {
+/// thousand customers. Returns each customer with what was added.
+async fn add_to_balances<C: ConnectionTrait>(
+    conn: &C,
+    invoices: &[&super::draft::Invoice],
+) -> Result<Vec<(i64, i64)>, DbErr> {
     let mut owed: Vec<(i64, i64)> = Vec::new();
     for invoice in invoices {
         match owed.last_mut() {
@@ -213,7 +217,7 @@ async fn add_to_balances<C: ConnectionTrait>(conn: &C, invoices: &[&super::draft
             .exec(conn)
             .await?;
     }
-    Ok(())
+    Ok(owed)
 }
 
 #[cfg(test)]
