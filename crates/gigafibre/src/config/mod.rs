@@ -13,10 +13,13 @@ use serde::Deserialize;
 
 use crate::db::{DatabaseTarget, TargetError};
 
+mod company;
 mod oidc;
 mod outbound;
 mod stripe;
 
+pub use company::CompanySettings;
+use company::company_settings;
 use oidc::oidc_settings;
 pub use oidc::{MappedRole, OidcClient, OidcSettings, RoleMap};
 pub use outbound::{Allowlist, SmsSettings, SmtpSettings, SmtpTls};
@@ -102,6 +105,8 @@ pub struct Config {
     pub billing_schedule: BillingSchedule,
     /// Card payments; customers pay by other means until key and webhook secret are set.
     pub stripe: StripeSettings,
+    /// Who sends the invoices, as printed on them.
+    pub company: CompanySettings,
     pub sources: BTreeMap<&'static str, Source>,
 }
 
@@ -163,6 +168,10 @@ struct FileSettings {
     stripe_api_base: Option<String>,
     stripe_secret_key: Option<String>,
     stripe_webhook_secret: Option<String>,
+    company_name: Option<String>,
+    company_address: Option<String>,
+    gst_number: Option<String>,
+    qst_number: Option<String>,
 }
 
 /// A list in the TOML file: `"a, b"` or `["a", "b"]`.
@@ -247,6 +256,7 @@ impl Config {
         let sms = sms_settings(&mut layers, &mut settings)?;
         let oidc = oidc_settings(&mut layers, &mut settings)?;
         let stripe = stripe_settings(&mut layers, &mut settings)?;
+        let company = company_settings(&mut layers, &mut settings)?;
 
         let database_url = layers.pick(
             "database_url",
@@ -346,6 +356,7 @@ impl Config {
             oidc,
             billing_schedule,
             stripe,
+            company,
             sources: layers.sources,
         })
     }
@@ -417,10 +428,12 @@ impl Config {
             ),
         });
         lines.push(self.stripe.report_line(&source("stripe_secret_key").to_string()));
+        lines.push(self.company.report_line(&source("gst_number").to_string()));
         let mut problems = self.smtp.problems();
         problems.extend(self.sms.problems());
         problems.extend(self.oidc.problems(self.environment == Environment::Production));
         problems.extend(self.stripe.problems());
+        problems.extend(self.company.problems(self.environment == Environment::Production));
         if self.environment == Environment::Production {
             if self.public_url.scheme() != "https" {
                 problems.push("public_url must use https in production (GIGAFIBRE_PUBLIC_URL)".to_owned());

@@ -47,6 +47,7 @@ pub struct DeviceRow {
 }
 
 pub struct InvoiceRow {
+    id: i64,
     number: String,
     issued: String,
     due: String,
@@ -258,6 +259,7 @@ async fn invoices(db: &DatabaseConnection, id: i64, lang: Lang, today: NaiveDate
     Ok(rows
         .into_iter()
         .map(|i| InvoiceRow {
+            id: i.id,
             overdue: i.status == "open" && i.balance_cents > 0 && i.due_date < today,
             number: i.number,
             issued: local_date(lang, i.issue_date),

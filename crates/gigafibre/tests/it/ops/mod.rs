@@ -4,6 +4,7 @@
 
 mod clients;
 mod dashboard;
+mod printable;
 mod receivables;
 mod records;
 mod roles;

@@ -71,6 +71,7 @@ fn matrix() -> Vec<Route> {
         route(Method::POST, "/ops/payments/{payment}/refund", MONEY),
         route(Method::GET, "/ops/invoices/{invoice}/credit-note", MONEY),
         route(Method::POST, "/ops/invoices/{invoice}/credit-note", MONEY),
+        route(Method::GET, "/ops/invoices/{invoice}/print", ALL),
     ]
 }
 
