@@ -96,11 +96,7 @@ fn technician_skills(index: usize, technician: &Technician) -> std::collections:
 }
 
 /// Builds the `vrp-core` problem for the jobs in `placeable` (indices into `problem.jobs`).
-pub(crate) fn build(
-    problem: &Problem,
-    travel: &dyn Travel,
-    placeable: &[usize],
-) -> GenericResult<vrp_core::models::Problem> {
+pub(crate) fn build(problem: &Problem, travel: &dyn Travel, placeable: &[usize]) -> GenericResult<Model> {
     let places = Places::of(problem);
     let (durations, distances) = places.matrix(travel);
     let transport: Arc<dyn TransportCost> = Arc::new(SimpleTransportCost::new(durations, distances)?);
@@ -192,15 +188,71 @@ pub(crate) fn build(
     if with_capacity {
         features.push(CapacityFeatureBuilder::<SingleDimLoad>::new("capacity").build()?);
     }
-    let goal = GoalContextBuilder::with_features(&features)?.build()?;
+    let plain = GoalContextBuilder::with_features(&features)?.build()?;
+    let goal = if problem.objective == Objective::FewestRoutesThenDistance {
+        features
+            .insert(2, FeatureBuilder::default().with_name("emptiest-route").with_objective(EmptiestRoute).build()?);
+        GoalContextBuilder::with_features(&features)?.build()?
+    } else {
+        plain.clone()
+    };
 
-    ProblemBuilder::default()
+    let model = ProblemBuilder::default()
         .add_jobs(jobs.into_iter())
         .add_vehicles(vehicles.into_iter())
         .with_goal(goal)
         .with_transport_cost(transport)
         .with_logger(Arc::new(|_: &str| {}))
-        .build()
+        .build()?;
+    Ok(Model { packing: Arc::new(model), plain: Arc::new(plain) })
+}
+
+/// The solver's problem, searched first with the packing goal, then with
+/// the plain one (the same fleet and jobs, so a solution carries over).
+pub(crate) struct Model {
+    pub(crate) packing: Arc<vrp_core::models::Problem>,
+    plain: Arc<GoalContext>,
+}
+
+impl Model {
+    /// The same problem under the plain goal: fewest routes (if asked), then distance.
+    pub(crate) fn plain(&self) -> Arc<vrp_core::models::Problem> {
+        let packing = &self.packing;
+        Arc::new(vrp_core::models::Problem {
+            fleet: packing.fleet.clone(),
+            jobs: packing.jobs.clone(),
+            locks: packing.locks.clone(),
+            goal: self.plain.clone(),
+            activity: packing.activity.clone(),
+            transport: packing.transport.clone(),
+            extras: packing.extras.clone(),
+        })
+    }
+}
+
+/// Between fewest routes and distance while packing: the fewer jobs the
+/// lightest route has, the better, so the search keeps emptying it until
+/// it disappears; insertions into the lightest route cost one.
+struct EmptiestRoute;
+
+fn lightest(routes: &[vrp_core::construction::heuristics::RouteContext]) -> Option<usize> {
+    routes.iter().map(|route| route.route().tour.job_count()).filter(|&count| count > 0).min()
+}
+
+impl FeatureObjective for EmptiestRoute {
+    fn fitness(&self, solution: &InsertionContext) -> Cost {
+        lightest(&solution.solution.routes).map_or(0.0, |count| count as Cost)
+    }
+
+    fn estimate(&self, move_ctx: &MoveContext<'_>) -> Cost {
+        match move_ctx {
+            MoveContext::Route { solution_ctx, route_ctx, .. } => {
+                let count = route_ctx.route().tour.job_count();
+                if count > 0 && Some(count) == lightest(&solution_ctx.routes) { 1.0 } else { 0.0 }
+            }
+            MoveContext::Activity { .. } => 0.0,
+        }
+    }
 }
 
 fn demand(units: u32) -> i32 {

@@ -3,11 +3,13 @@
 
 use std::sync::Arc;
 
-use vrp_core::prelude::{DefaultRandom, Environment, GenericError, Solver, VrpConfigBuilder};
+use vrp_core::prelude::{DefaultRandom, Environment, GenericError, InsertionContext, Solver, VrpConfigBuilder};
 use vrp_core::rosomaxa::evolution::TelemetryMode;
 use vrp_core::rosomaxa::utils::{Parallelism, TimeQuota};
 
-use crate::{Job, Plan, Problem, Technician, Travel, Unassigned, UnassignedReason, Violation, adapter, check};
+use crate::{
+    Job, Objective, Plan, Problem, Technician, Travel, Unassigned, UnassignedReason, Violation, adapter, check,
+};
 
 /// How long and on how many threads to search.
 #[derive(Debug, Clone, Copy)]
@@ -71,15 +73,21 @@ pub fn solve(problem: &Problem, travel: &dyn Travel, settings: &Settings) -> Res
             .num_threads(threads)
             .build()
             .map_err(|error| SolveError::Solver(error.to_string()))?;
-        pool.install(|| search(problem, travel, &placeable, settings, threads))
-            .map_err(|error| SolveError::Solver(error.to_string()))?
+        let plan = pool.install(|| search(problem, travel, &placeable, settings, threads));
+        plan.map_err(|error| SolveError::Solver(error.to_string()))?
     };
     plan.unassigned.extend(set_aside);
     check(problem, travel, &plan).map_err(SolveError::Infeasible)?;
     Ok(plan)
 }
 
-/// The search itself, run inside a thread pool of `threads`.
+/// Share of the budget spent packing (fewest routes, then emptying the
+/// lightest route) before the search turns to distance.
+const PACKING_SHARE: f64 = 0.5;
+
+/// The search itself, run inside a thread pool of `threads`. With fewest
+/// routes asked, it first packs, then resumes from the packed solution
+/// under the plain goal for the rest of the budget.
 fn search(
     problem: &Problem,
     travel: &dyn Travel,
@@ -87,23 +95,44 @@ fn search(
     settings: &Settings,
     threads: usize,
 ) -> Result<Plan, GenericError> {
-    let model = Arc::new(adapter::build(problem, travel, placeable)?);
+    let model = adapter::build(problem, travel, placeable)?;
+    let solution = if problem.objective == Objective::FewestRoutesThenDistance {
+        let packing = Settings { seconds: settings.seconds * PACKING_SHARE, ..*settings };
+        let packed = run(model.packing.clone(), None, &packing, threads)?;
+        let rest = Settings { seconds: settings.seconds * (1.0 - PACKING_SHARE), ..*settings };
+        run(model.plain(), Some(packed), &rest, threads)?
+    } else {
+        run(model.packing, None, settings, threads)?
+    };
+    Ok(adapter::plan_of(problem, travel, &solution))
+}
+
+/// One run of the solver, fresh or resumed from `start`.
+fn run(
+    model: Arc<vrp_core::models::Problem>,
+    start: Option<vrp_core::models::Solution>,
+    settings: &Settings,
+    threads: usize,
+) -> Result<vrp_core::models::Solution, GenericError> {
+    let Settings { seconds, generations, .. } = *settings;
     let environment = Arc::new(Environment::new(
         Arc::new(DefaultRandom::default()),
-        Some(Arc::new(TimeQuota::new(settings.seconds))),
+        Some(Arc::new(TimeQuota::new(seconds))),
         Parallelism::new_with_cpus(threads),
         Arc::new(|_: &str| {}),
         false,
     ));
-    let config = VrpConfigBuilder::new(model.clone())
-        .set_environment(environment)
+    let mut config = VrpConfigBuilder::new(model.clone())
+        .set_environment(environment.clone())
         .set_telemetry_mode(TelemetryMode::None)
         .prebuild()?
-        .with_max_time(Some(settings.seconds.ceil() as usize))
-        .with_max_generations(settings.generations)
-        .build()?;
-    let solution = Solver::new(model, config).solve()?;
-    Ok(adapter::plan_of(problem, travel, &solution))
+        .with_max_time(Some(seconds.ceil() as usize))
+        .with_max_generations(generations);
+    if let Some(solution) = start {
+        let resumed = InsertionContext::new_from_solution(model.clone(), (solution, None), environment);
+        config = config.with_init_solutions(vec![resumed], None);
+    }
+    Solver::new(model, config.build()?).solve()
 }
 
 #[cfg(test)]
