@@ -25,6 +25,7 @@ pub mod skill;
 pub mod staff;
 pub mod staff_link;
 pub mod staff_sso_attempt;
+pub mod stripe_customer;
 pub mod stripe_event;
 pub mod subscription;
 pub mod technician;
