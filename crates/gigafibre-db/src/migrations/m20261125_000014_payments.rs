@@ -1,7 +1,6 @@
 //! Payments beyond the first import: refunds tied to the payment they return,
-//! the Stripe events already processed (each one once), each customer's
-//! customer at Stripe (their saved cards), and the counter that numbers
-//! credit notes without a gap.
+//! the Stripe events already processed (each one once), and the counter that
+//! numbers credit notes without a gap.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -34,16 +33,6 @@ pub enum StripeEvents {
     EventType,
     PaymentId,
     ReceivedAt,
-}
-
-#[derive(DeriveIden, Clone)]
-pub enum StripeCustomers {
-    Table,
-    Id,
-    CustomerId,
-    /// Stripe's `cus_…`, which holds the cards the customer saved.
-    StripeCustomerId,
-    CreatedAt,
 }
 
 #[derive(DeriveIden, Clone)]
@@ -91,19 +80,6 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
-                    .table(StripeCustomers::Table)
-                    .col(big_pk_auto(StripeCustomers::Id))
-                    .col(big_integer(StripeCustomers::CustomerId))
-                    .col(string(StripeCustomers::StripeCustomerId))
-                    .col(timestamp_with_time_zone(StripeCustomers::CreatedAt))
-                    .foreign_key(&mut fk(StripeCustomers::Table, StripeCustomers::CustomerId, Customers::Table))
-                    .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
                     .table(CreditNoteCounter::Table)
                     .col(big_integer(CreditNoteCounter::Id).primary_key())
                     .col(big_integer(CreditNoteCounter::LastNumber))
@@ -122,8 +98,6 @@ impl MigrationTrait for Migration {
                 index(Refunds::Table, &[Refunds::CustomerId]),
                 unique(Refunds::Table, &[Refunds::ProviderReference]),
                 unique(StripeEvents::Table, &[StripeEvents::EventId]),
-                unique(StripeCustomers::Table, &[StripeCustomers::CustomerId]),
-                unique(StripeCustomers::Table, &[StripeCustomers::StripeCustomerId]),
             ],
         )
         .await

@@ -16,6 +16,7 @@ mod m20261125_000009_staff_links;
 mod m20261125_000010_ticket_list;
 mod m20261125_000011_staff_sso;
 mod m20261125_000014_payments;
+mod m20261125_000015_saved_cards;
 mod support;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000010_ticket_list::Migration),
             Box::new(m20261125_000011_staff_sso::Migration),
             Box::new(m20261125_000014_payments::Migration),
+            Box::new(m20261125_000015_saved_cards::Migration),
         ]
     }
 }
