@@ -1,6 +1,7 @@
 //! One entity per table. Column names and types mirror the migrations.
 
 pub mod audit_entry;
+pub mod billing_run;
 pub mod contact;
 pub mod credit_note;
 pub mod credit_note_counter;
@@ -11,6 +12,7 @@ pub mod equipment_movement;
 pub mod invoice;
 pub mod invoice_line;
 pub mod job_required_skill;
+pub mod number_sequence;
 pub mod outbox_message;
 pub mod payment;
 pub mod payment_allocation;
@@ -23,11 +25,14 @@ pub mod sign_in_link;
 pub mod sign_in_request;
 pub mod skill;
 pub mod staff;
+pub mod staff_identity;
 pub mod staff_link;
 pub mod staff_sso_attempt;
 pub mod stripe_customer;
 pub mod stripe_event;
 pub mod subscription;
+pub mod subscription_billing;
+pub mod subscription_pause;
 pub mod technician;
 pub mod technician_skill;
 pub mod ticket;

@@ -2,10 +2,12 @@
 //! work in the same run, so that the ratio holds on a noisy machine.
 
 mod aging;
+pub mod dispatch_day;
 mod load;
 mod ops;
 mod portal;
 mod seed;
+pub mod solomon;
 
 pub use aging::{AgingFigures, aging_report};
 pub use load::{Latency, Load};

@@ -1,7 +1,12 @@
-//! Invoicing arithmetic: exact money amounts and the Québec sales taxes applied to them.
+//! Billing: exact money amounts, the Québec sales taxes, billing periods and
+//! proration, invoice totals, balances.
 
 pub mod balances;
 pub mod money;
 pub mod payments;
+pub mod periods;
+pub mod proration;
+pub mod run;
 pub mod stripe;
 pub mod taxes;
+pub mod totals;

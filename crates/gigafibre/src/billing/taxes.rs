@@ -60,16 +60,33 @@ mod tests {
         (t.gst.cents(), t.qst.cents())
     }
 
+    /// Revenu Québec, "Calculating the Taxes"
+    /// (<http://www.revenuquebec.ca/en/entreprise/taxes/tvq_tps/calcul-taxes.aspx>):
+    /// "You sell a taxable good for $100. Selling price $100.00, GST ($100 × 5%)
+    /// $5.00, QST ($100 × 9.975%) $9.98, Total $114.98." The same page: "Only
+    /// fractions equal to or greater than one-half of a cent ($0.005) are
+    /// counted as a whole cent ($0.01) of sales tax", and with several goods or
+    /// services "you can calculate the taxes on the total price", which is
+    /// what an invoice does with its subtotal.
     #[test]
-    fn one_hundred_dollars() {
+    fn revenu_quebec_worked_example() {
         // GST: 100.00 × 5 % = 5.00 exactly.
         // QST: 100.00 × 9.975 % = 9.975 → 9.98 (half rounds up).
-        // Not compounded: 105.00 × 9.975 % would be 10.47.
+        // Not compounded since 2013: 105.00 × 9.975 % would be 10.47.
         let t = quebec_taxes(money(10_000));
         assert_eq!(t.gst, money(500));
         assert_eq!(t.qst, money(998));
         assert_eq!(t.total(), money(1_498));
         assert_eq!(money(10_000) + t.total(), money(11_498));
+    }
+
+    /// The same page's rounding rule at its edge: 0.4 of a cent is dropped,
+    /// half a cent counts as a whole one.
+    #[test]
+    fn revenu_quebec_half_cent_rule() {
+        // GST: 0.09 × 5 % = 0.45 ¢ → 0; 0.10 × 5 % = 0.5 ¢ → 1 ¢.
+        assert_eq!(quebec_taxes(money(9)).gst, money(0));
+        assert_eq!(quebec_taxes(money(10)).gst, money(1));
     }
 
     #[test]

@@ -8,11 +8,11 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
-use super::{BenchScenario, Cli, Command, ConfigAction, ImportSource, OutboxAction, StaffAction};
+use super::{BenchScenario, BillingAction, Cli, Command, ConfigAction, ImportSource, OutboxAction, StaffAction};
 use crate::config::{Config, LogFormat};
 use crate::demo::{self, Scale};
 use crate::stats::Stats;
-use crate::{backup, bench, db, integrity, legacy, outbox, web};
+use crate::{backup, bench, billing, db, integrity, legacy, outbox, web};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut config = Config::load(cli.config.as_deref())?;
@@ -137,6 +137,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
+        Command::Billing { action: BillingAction::Run { date, dry_run, json } } => {
+            let db = db::open_existing(&config.database).await?;
+            billing_run(&db, date.unwrap_or_else(today), dry_run, json).await
+        }
         Command::Bench { scenario: BenchScenario::Seed { scale, json } } => {
             let figures = bench::seed(scale, demo::DEFAULT_SEED, today()).await?;
             if json {
@@ -246,6 +250,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench { scenario: BenchScenario::Dispatch { solomon: Some(dir), seconds, instances, json, .. } } => {
+            bench::solomon::report(&dir, &instances, seconds.unwrap_or(10.0), json)
+        }
+        Command::Bench { scenario: BenchScenario::Dispatch { solomon: None, seconds, jobs, json, .. } } => {
+            bench::dispatch_day::report(jobs, seconds.unwrap_or(4.0), today(), json)
+        }
         Command::Backup { to } => {
             let db = db::open_existing(&config.database).await?;
             let bytes = backup::backup(&db, &to).await?;
@@ -299,6 +309,53 @@ async fn seed_database(db: &DatabaseConnection, scale: Scale, seed: u64, as_of: 
     Ok(())
 }
 
+async fn billing_run(db: &DatabaseConnection, date: NaiveDate, dry_run: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let progress = if json { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(0) };
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {human_pos}/{human_len} customers ({eta} left)")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    progress.set_message(if dry_run { "dry run" } else { "billing" });
+    let report = billing::run::run(db, date, billing::run::Trigger::Manual, dry_run, &progress).await?;
+    progress.finish_and_clear();
+    if json {
+        let counts = serde_json::json!({
+            "invoices_created": report.invoices_created,
+            "lines": report.lines,
+            "total_cents": report.total.cents(),
+        });
+        println!("{}", serde_json::to_string_pretty(&counts)?);
+    } else {
+        if dry_run {
+            for issued in &report.issued {
+                println!(
+                    "{:<12} {} – {}  {:>2} lines  {:>10}",
+                    issued.account_number, issued.period_start, issued.period_end, issued.lines, issued.total
+                );
+            }
+        }
+        let verb = if dry_run { "would issue" } else { "issued" };
+        println!(
+            "Billing up to {date} {verb} {} invoices to {} customers ({} lines, {} before taxes, {} with GST and QST) in {:.2} s.",
+            report.invoices_created,
+            report.customers_billed,
+            report.lines,
+            report.subtotal,
+            report.total,
+            started.elapsed().as_secs_f64()
+        );
+        if dry_run {
+            println!("Dry run: nothing was written.");
+        }
+    }
+    for error in &report.errors {
+        eprintln!("not billed: {error}");
+    }
+    Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
 async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow::Result<ExitCode> {
     config.ensure_secret_key()?;
     let listener = tokio::net::TcpListener::bind(config.bind)
@@ -334,6 +391,13 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
         .map_err(|problem| anyhow::anyhow!("cannot set up outbound e-mail and SMS: {problem}"))?;
     tracing::info!(outbound = %router.describe(), "outbox providers");
     let outbox_worker = outbox::spawn_worker(db.clone(), std::sync::Arc::new(router), outbox::POLL_INTERVAL);
+    let billing_scheduler = match config.billing_schedule {
+        crate::config::BillingSchedule::Daily => Some(billing::run::schedule::spawn(db.clone())),
+        crate::config::BillingSchedule::Paused => {
+            tracing::info!("billing schedule paused (GIGAFIBRE_BILLING_SCHEDULE=paused)");
+            None
+        }
+    };
     let state = web::AppState {
         db,
         config: std::sync::Arc::new(config),
@@ -341,6 +405,9 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
     };
     web::serve(listener, state).await?;
     outbox_worker.stop().await;
+    if let Some(scheduler) = billing_scheduler {
+        scheduler.stop().await;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

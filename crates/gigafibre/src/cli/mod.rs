@@ -76,6 +76,11 @@ pub enum Command {
     },
     /// Audit the data's integrity; exits non-zero on any violation.
     Check,
+    /// Recurring invoicing.
+    Billing {
+        #[command(subcommand)]
+        action: BillingAction,
+    },
     /// Staff accounts and their one-time sign-in links.
     Staff {
         #[command(subcommand)]
@@ -116,6 +121,29 @@ pub enum OutboxAction {
     Show { id: i64 },
     /// Queue a failed message again, due now.
     Retry { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BillingAction {
+    /// Invoice every subscription period begun by DATE and not yet billed,
+    /// one invoice per customer and period; running it again adds nothing.
+    Run {
+        /// The day to bill up to (default: today in Québec).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_run_date)]
+        date: Option<chrono::NaiveDate>,
+        /// Print what would be invoiced; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print {"invoices_created", "lines", "total_cents"} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A calendar date written `YYYY-MM-DD`, with a message that says so.
+fn parse_run_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-01"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +193,29 @@ pub enum BenchScenario {
         #[arg(long)]
         json: bool,
     },
+    /// Auto-dispatch: the Solomon VRPTW instances against the best known
+    /// (fewest vehicles, then distance), or a dispatch day on the demo's
+    /// technicians. Every plan is checked by the feasibility checker.
+    Dispatch {
+        /// The folder of Solomon instances and best-known.tsv.
+        #[arg(long, value_name = "DIR", required_unless_present = "isp_day", conflicts_with = "isp_day")]
+        solomon: Option<PathBuf>,
+        /// A day of the demo's technicians with a few hundred jobs instead.
+        #[arg(long)]
+        isp_day: bool,
+        /// Search budget per instance (Solomon: 10 s; the dispatch day: 4 s).
+        #[arg(long)]
+        seconds: Option<f64>,
+        /// Only these instances, comma-separated (C101,R201,…).
+        #[arg(long, value_delimiter = ',')]
+        instances: Vec<String>,
+        /// Jobs in the dispatch day.
+        #[arg(long, default_value_t = 250)]
+        jobs: usize,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The aging of receivables on the database DATABASE_URL names (SQLite or
     /// PostgreSQL, seeded at full scale): our grouped query and the whole
     /// page, beside one hand-written SQL statement through the plain driver.
@@ -203,6 +254,16 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_bad_billing_date_says_how_to_write_one() {
+        for bad in ["2026-02-30", "01/12/2026", "tomorrow"] {
+            let error = Cli::try_parse_from(["gigafibre", "billing", "run", "--date", bad]).unwrap_err().to_string();
+            assert!(error.contains("write it as YYYY-MM-DD"), "{error}");
+        }
+        let cli = Cli::try_parse_from(["gigafibre", "billing", "run", "--date", "2026-12-01", "--dry-run"]).unwrap();
+        assert!(matches!(cli.command, Command::Billing { action: BillingAction::Run { dry_run: true, .. } }));
     }
 
     #[test]

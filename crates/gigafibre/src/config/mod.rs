@@ -97,9 +97,19 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Staff single sign-on; staff sign in by e-mailed link until it is set.
     pub oidc: OidcSettings,
+    /// Whether `serve` runs the billing every day; paused while the legacy
+    /// system still bills (a manual `billing run` works either way).
+    pub billing_schedule: BillingSchedule,
     /// Card payments; customers pay by other means until key and webhook secret are set.
     pub stripe: StripeSettings,
     pub sources: BTreeMap<&'static str, Source>,
+}
+
+/// The daily billing run inside `serve`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BillingSchedule {
+    Daily,
+    Paused,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -148,6 +158,8 @@ struct FileSettings {
     oidc_scopes: Option<ListSetting>,
     oidc_groups_claim: Option<String>,
     oidc_role_map: Option<ListSetting>,
+    staff_email_links: Option<bool>,
+    billing_schedule: Option<String>,
     stripe_api_base: Option<String>,
     stripe_secret_key: Option<String>,
     stripe_webhook_secret: Option<String>,
@@ -201,6 +213,15 @@ impl Layers<'_> {
         let value = file.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())?;
         self.sources.insert(name, Source::File);
         Some(value)
+    }
+}
+
+/// A yes-or-no setting.
+fn parse_flag(name: &'static str, text: &str) -> Result<bool, ConfigError> {
+    match text.trim().to_lowercase().as_str() {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        _ => Err(invalid(name, text, "use true or false")),
     }
 }
 
@@ -300,10 +321,14 @@ impl Config {
             settings.trust_forwarded_for.map(|b| b.to_string()),
             "false",
         );
-        let trust_forwarded_for = match trust_text.trim().to_lowercase().as_str() {
-            "true" | "yes" | "1" => true,
-            "false" | "no" | "0" => false,
-            _ => return Err(invalid("GIGAFIBRE_TRUST_FORWARDED_FOR", &trust_text, "use true or false")),
+        let trust_forwarded_for = parse_flag("GIGAFIBRE_TRUST_FORWARDED_FOR", &trust_text)?;
+
+        let schedule_text =
+            layers.pick("billing_schedule", &["GIGAFIBRE_BILLING_SCHEDULE"], settings.billing_schedule, "daily");
+        let billing_schedule = match schedule_text.trim().to_lowercase().as_str() {
+            "daily" => BillingSchedule::Daily,
+            "paused" => BillingSchedule::Paused,
+            _ => return Err(invalid("GIGAFIBRE_BILLING_SCHEDULE", &schedule_text, "use daily or paused")),
         };
 
         Ok(Config {
@@ -319,6 +344,7 @@ impl Config {
             outbox_allowlist,
             trust_forwarded_for,
             oidc,
+            billing_schedule,
             stripe,
             sources: layers.sources,
         })
@@ -381,6 +407,15 @@ impl Config {
         let mut lines = lines;
         lines.extend(self.outbound_report());
         lines.push(self.oidc.report_line(&source("oidc_issuer").to_string()));
+        lines.push(match self.billing_schedule {
+            BillingSchedule::Daily => {
+                format!("billing       runs every day from 05:00 Québec time  ({})", source("billing_schedule"))
+            }
+            BillingSchedule::Paused => format!(
+                "billing       schedule paused: only `gigafibre billing run` bills  ({})",
+                source("billing_schedule")
+            ),
+        });
         lines.push(self.stripe.report_line(&source("stripe_secret_key").to_string()));
         let mut problems = self.smtp.problems();
         problems.extend(self.sms.problems());
@@ -523,6 +558,16 @@ mod tests {
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned())
+    }
+
+    #[test]
+    fn the_billing_schedule_runs_daily_unless_paused() {
+        assert_eq!(Config::load_from(None, &env(&[])).unwrap().billing_schedule, BillingSchedule::Daily);
+        let paused = Config::load_from(None, &env(&[("GIGAFIBRE_BILLING_SCHEDULE", "paused")])).unwrap();
+        assert_eq!(paused.billing_schedule, BillingSchedule::Paused);
+        assert!(paused.report().0.iter().any(|line| line.contains("schedule paused")));
+        let error = Config::load_from(None, &env(&[("GIGAFIBRE_BILLING_SCHEDULE", "weekly")])).unwrap_err();
+        assert!(error.to_string().contains("use daily or paused"), "{error}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod pages;
 pub(crate) mod receivables;
 pub(crate) mod records;
 pub(crate) mod search;
-mod sso;
+pub mod sso;
 mod team;
 mod tickets;
 

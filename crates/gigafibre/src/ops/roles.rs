@@ -8,6 +8,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use gigafibre_db::entities::staff;
 use sea_orm::EntityTrait;
 
@@ -107,6 +108,8 @@ pub struct Staff<R: Allowed> {
     pub role: Role,
     pub csrf_token: String,
     pub cookie_value: String,
+    /// When this session ends.
+    pub session_ends_at: DateTime<Utc>,
     allowed: PhantomData<R>,
 }
 
@@ -154,7 +157,8 @@ impl<R: Allowed> FromRequestParts<AppState> for Staff<R> {
             let lang = crate::web::language::lang_of(parts);
             return Err(Refused::Forbidden(PageError::not_allowed(lang)));
         }
-        Ok(Staff { member, role, csrf_token: row.csrf_token, cookie_value, allowed: PhantomData })
+        let session_ends_at = row.expires_at;
+        Ok(Staff { member, role, csrf_token: row.csrf_token, cookie_value, session_ends_at, allowed: PhantomData })
     }
 }
 

@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::ops::routes())
         .merge(crate::billing::stripe::routes())
         .fallback(errors::not_found)
+        .layer(axum::middleware::from_fn(errors::explain_rejections))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))

@@ -59,6 +59,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("staff_sso_create", "ops.audit.action.staff_sso_create"),
     ("staff_sso_update", "ops.audit.action.staff_sso_update"),
     ("staff_sso_sign_in", "ops.audit.action.staff_sso_sign_in"),
+    ("staff_sso_left_groups", "ops.audit.action.staff_sso_left_groups"),
     ("staff_deactivate", "ops.audit.action.staff_deactivate"),
     ("customer_sign_out_everywhere", "ops.audit.action.customer_sign_out_everywhere"),
     ("technician_update", "ops.audit.action.technician_update"),

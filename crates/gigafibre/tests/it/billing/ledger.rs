@@ -5,11 +5,13 @@
 use chrono::{Days, NaiveDate};
 use gigafibre::billing::money::Money;
 use gigafibre::billing::payments::{self, Method, NewCreditNote, NewPayment, NewRefund, PaymentError, Target};
+use gigafibre::billing::run::Trigger;
 use gigafibre::db::testing::TestDatabase;
 use gigafibre_db::entities::{credit_note, customer, invoice, payment, payment_allocation, refund};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
+use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::{issue_invoice, new_customer, noon};
@@ -63,6 +65,55 @@ async fn a_payment_settles_the_oldest_invoice_first_and_an_overpayment_goes_to_t
     let next = invoice_of(db, next).await;
     assert_eq!(next.balance_cents, 5749 - 2753, "the credit went to the next invoice");
     assert_eq!(customer_balance(db, c).await, 5749 - 2753);
+}
+
+#[tokio::test]
+async fn a_payment_made_ahead_pays_the_invoice_the_billing_run_issues() {
+    let db = TestDatabase::new().await;
+    let c = new_customer(&db.db, "GF-300001").await;
+    let now = noon(start());
+    let plan = gigafibre_db::entities::plan::ActiveModel {
+        id: NotSet,
+        code: Set("INT-500".into()),
+        name_fr: Set("Internet 500".into()),
+        name_en: Set("Internet 500".into()),
+        category: Set("internet".into()),
+        billing_frequency: Set("monthly".into()),
+        price_cents: Set(6_000),
+        prorate: Set(true),
+        taxable: Set(true),
+        active: Set(true),
+        created_at: Set(now),
+    };
+    let plan_id = gigafibre_db::entities::plan::Entity::insert(plan).exec(&db.db).await.unwrap().last_insert_id;
+    let subscription = gigafibre_db::entities::subscription::ActiveModel {
+        id: NotSet,
+        legacy_id: Set(None),
+        customer_id: Set(c),
+        service_location_id: Set(None),
+        plan_id: Set(plan_id),
+        quantity: Set(1),
+        unit_price_cents: Set(6_000),
+        status: Set("active".into()),
+        start_date: Set(start()),
+        end_date: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    gigafibre_db::entities::subscription::Entity::insert(subscription).exec(&db.db).await.unwrap();
+    // 100 $ paid before anything was billed: credit.
+    pay(&db.db, c, 10_000, Target::OldestFirst).await.unwrap();
+    assert_eq!(customer_balance(&db.db, c).await, -10_000);
+
+    let hidden = indicatif::ProgressBar::hidden();
+    let report = gigafibre::billing::run::run(&db.db, start(), Trigger::Manual, false, &hidden).await.unwrap();
+    assert_eq!(report.invoices_created, 1);
+    let issued = invoice::Entity::find().filter(invoice::Column::CustomerId.eq(c)).one(&db.db).await.unwrap().unwrap();
+    assert_eq!(issued.total_cents, 6_899, "60 $ + GST 3,00 $ + QST 5,99 $ (5,985 rounded up)");
+    assert_eq!((issued.balance_cents, issued.status.as_str()), (0, "paid"), "the credit paid it");
+    assert_eq!(customer_balance(&db.db, c).await, 6_899 - 10_000, "the rest stays as credit");
+    let allocated = payment_allocation::Entity::find().all(&db.db).await.unwrap();
+    assert_eq!(allocated.iter().map(|a| (a.invoice_id, a.amount_cents)).collect::<Vec<_>>(), [(issued.id, 6_899)]);
 }
 
 #[tokio::test]

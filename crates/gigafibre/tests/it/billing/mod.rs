@@ -5,6 +5,7 @@
 mod client;
 pub(crate) mod fake_stripe;
 mod ledger;
+mod run;
 mod webhook;
 
 use std::sync::Arc;

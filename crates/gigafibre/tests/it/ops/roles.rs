@@ -167,6 +167,7 @@ async fn customer_technician_and_anonymous_sessions_never_reach_the_ops_app() {
         expires_at: Set(ops.clock.now() + chrono::Duration::hours(8)),
         ip: Set(None),
         user_agent: Set(None),
+        resumes_staff_until: Set(None),
     };
     session::Entity::insert(row).exec_without_returning(&ops.db.db).await.unwrap();
     let cookies = [
