@@ -28,6 +28,7 @@ pub mod staff;
 pub mod staff_identity;
 pub mod staff_link;
 pub mod staff_sso_attempt;
+pub mod stripe_customer;
 pub mod stripe_event;
 pub mod subscription;
 pub mod subscription_billing;

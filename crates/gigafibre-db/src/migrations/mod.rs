@@ -18,6 +18,7 @@ mod m20261125_000011_staff_sso;
 mod m20261125_000012_staff_identities;
 mod m20261125_000013_billing_run;
 mod m20261125_000014_payments;
+mod m20261125_000015_saved_cards;
 mod support;
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000012_staff_identities::Migration),
             Box::new(m20261125_000013_billing_run::Migration),
             Box::new(m20261125_000014_payments::Migration),
+            Box::new(m20261125_000015_saved_cards::Migration),
         ]
     }
 }

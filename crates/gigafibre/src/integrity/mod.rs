@@ -58,6 +58,11 @@ const RULES: &[Rule] = &[
             WHERE p.customer_id <> i.customer_id",
     },
     Rule {
+        description: "every refund goes back to the customer who paid",
+        violations: "SELECT CAST(r.id AS TEXT) AS label FROM refunds r \
+            JOIN payments p ON p.id = r.payment_id WHERE p.customer_id <> r.customer_id",
+    },
+    Rule {
         description: "installed equipment is at a customer's, van stock is with a technician",
         violations: "SELECT e.serial AS label FROM equipment e \
             WHERE (e.status = 'installed' AND e.customer_id IS NULL) OR (e.status = 'van' AND e.technician_id IS NULL)",

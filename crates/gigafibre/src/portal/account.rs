@@ -29,6 +29,8 @@ struct Dashboard {
     owes: bool,
     /// Card payments are set up and the customer (not staff looking as them) is here.
     can_pay: bool,
+    /// The customer has saved cards at Stripe to manage.
+    can_manage_cards: bool,
     next_invoice: Option<String>,
     recent: Vec<InvoiceRow>,
 }
@@ -81,6 +83,9 @@ pub async fn dashboard(
         .fetch_page(0)
         .await
         .map_err(db_error)?;
+    let can_pay = state.config.stripe.is_configured() && current.impersonated_by.is_none();
+    let can_manage_cards =
+        can_pay && super::payments::stripe_customer_of(&state.db, customer.id).await.map_err(db_error)?.is_some();
     let today = state.clock.now().date_naive();
     let next_invoice = next_billing_date(today, customer.billing_day).map(|d| date(&m, d));
     let page = Dashboard {
@@ -93,7 +98,8 @@ pub async fn dashboard(
             .unwrap_or_else(|| format!("{} {}", customer.first_name, customer.last_name)),
         balance: Money::from_cents(customer.balance_cents).format(lang),
         owes: customer.balance_cents > 0,
-        can_pay: state.config.stripe.is_configured() && current.impersonated_by.is_none(),
+        can_pay,
+        can_manage_cards,
         next_invoice,
         recent: recent.iter().map(|i| row(&m, i)).collect(),
         m,

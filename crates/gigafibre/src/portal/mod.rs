@@ -7,7 +7,7 @@ mod current;
 pub mod identifier;
 pub mod links;
 mod messages;
-mod payments;
+pub(crate) mod payments;
 pub(crate) mod profile;
 mod sign_in;
 mod tickets;
@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/invoices", get(account::invoices))
         .route("/portal/invoices/{number}", get(account::invoice))
         .route("/portal/pay", post(payments::pay))
+        .route("/portal/cards", post(payments::cards))
         .route("/portal/payment/success", get(payments::success))
         .route("/portal/payment/cancel", get(payments::cancelled))
         .route("/portal/account", get(profile::page).post(profile::save))

@@ -2,13 +2,15 @@
 //! Checkout page; Stripe sends the customer back to a success or cancel
 //! page that returns them to where they were. The payment itself is recorded
 //! when Stripe's webhook says it was made, never because a page was opened.
+//! A customer who has paid by card manages their saved cards on Stripe's
+//! Billing Portal.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use gigafibre_db::entities::{customer, invoice};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use gigafibre_db::entities::{customer, invoice, stripe_customer};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 use super::current::{CurrentCustomer, urlencoding};
@@ -150,6 +152,7 @@ pub async fn pay(
         amount,
         description,
         email: found.billing_email.clone().or(found.email.clone()),
+        stripe_customer: stripe_customer_of(&state.db, found.id).await.map_err(db_error)?,
         lang,
         success_url: format!("{public}/portal/payment/success?back={}", urlencoding(&back)),
         cancel_url: format!("{public}/portal/payment/cancel?back={}", urlencoding(&back)),
@@ -158,6 +161,47 @@ pub async fn pay(
         Ok(session) => Ok(Redirect::to(&session.url).into_response()),
         Err(error) => {
             tracing::warn!(customer = found.id, %error, "a Checkout session could not be created");
+            render(lang, &current, Outcome::Failed, back, StatusCode::BAD_GATEWAY)
+        }
+    }
+}
+
+/// The customer's customer at Stripe, once they have paid by card.
+pub async fn stripe_customer_of<C: ConnectionTrait>(conn: &C, customer_id: i64) -> Result<Option<String>, DbErr> {
+    let found =
+        stripe_customer::Entity::find().filter(stripe_customer::Column::CustomerId.eq(customer_id)).one(conn).await?;
+    Ok(found.map(|row| row.stripe_customer_id))
+}
+
+#[derive(Deserialize)]
+pub struct CardsForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Sends the customer to Stripe's page for their saved cards, which links
+/// back to the dashboard.
+pub async fn cards(
+    State(state): State<AppState>,
+    RequestLang(lang): RequestLang,
+    current: CurrentCustomer,
+    axum::Form(form): axum::Form<CardsForm>,
+) -> Result<Response, PageError> {
+    if form.csrf != current.csrf_token {
+        return Err(PageError::forbidden(lang));
+    }
+    let back = "/portal".to_owned();
+    let known = stripe_customer_of(&state.db, current.customer_id).await.map_err(|e| PageError::database(lang, e))?;
+    let Some(stripe_id) = known else { return Err(PageError::not_found(lang)) };
+    let client = match StripeClient::from_settings(&state.config.stripe) {
+        Ok(client) if state.config.stripe.is_configured() => client,
+        _ => return render(lang, &current, Outcome::Unavailable, back, StatusCode::SERVICE_UNAVAILABLE),
+    };
+    let return_url = format!("{}/portal", state.config.public_url.as_str().trim_end_matches('/'));
+    match client.billing_portal(&stripe_id, &return_url).await {
+        Ok(url) => Ok(Redirect::to(&url).into_response()),
+        Err(error) => {
+            tracing::warn!(customer = current.customer_id, %error, "a Billing Portal session could not be created");
             render(lang, &current, Outcome::Failed, back, StatusCode::BAD_GATEWAY)
         }
     }

@@ -73,3 +73,14 @@ async fn an_installed_device_with_no_customer() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_refund_to_someone_who_did_not_pay() {
+    breaks(
+        "INSERT INTO refunds (payment_id, customer_id, amount_cents, reason, refunded_at) \
+         SELECT p.id, (SELECT MIN(c.id) FROM customers c WHERE c.id <> p.customer_id), 1, '', p.received_at \
+         FROM payments p WHERE p.id = 1",
+        "every refund goes back to the customer who paid",
+    )
+    .await;
+}

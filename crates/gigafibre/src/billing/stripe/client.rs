@@ -1,6 +1,8 @@
-//! A narrow client for the two Stripe calls we make: a Checkout session
-//! (`POST /v1/checkout/sessions`) and a refund (`POST /v1/refunds`), form
-//! encoded, with the secret key as a bearer token.
+//! A narrow client for the Stripe calls we make: a Checkout session
+//! (`POST /v1/checkout/sessions`), a refund (`POST /v1/refunds`) and a
+//! Billing Portal session where a customer manages their saved cards
+//! (`POST /v1/billing_portal/sessions`), form encoded, with the secret key
+//! as a bearer token.
 
 use std::time::Duration;
 
@@ -32,6 +34,9 @@ pub struct CheckoutRequest {
     /// The line the customer reads on Stripe's page.
     pub description: String,
     pub email: Option<String>,
+    /// The customer's customer at Stripe, once they have paid by card: the
+    /// page then offers their saved cards and to save a new one.
+    pub stripe_customer: Option<String>,
     pub lang: Lang,
     pub success_url: String,
     pub cancel_url: String,
@@ -86,8 +91,17 @@ impl StripeClient {
             form.push(("metadata[invoice_id]", invoice));
             form.push(("payment_intent_data[metadata][invoice_id]", invoice));
         }
-        if let Some(email) = &request.email {
-            form.push(("customer_email", email));
+        match &request.stripe_customer {
+            Some(customer) => {
+                form.push(("customer", customer));
+                form.push(("saved_payment_method_options[payment_method_save]", "enabled"));
+            }
+            None => {
+                form.push(("customer_creation", "always"));
+                if let Some(email) = &request.email {
+                    form.push(("customer_email", email));
+                }
+            }
         }
         let answer = self.post("/v1/checkout/sessions", &form, None).await?;
         Ok(CheckoutSession { id: field(&answer, "id")?, url: field(&answer, "url")? })
@@ -105,6 +119,14 @@ impl StripeClient {
         let form = [("payment_intent", payment_intent), ("amount", amount.as_str())];
         let answer = self.post("/v1/refunds", &form, Some(idempotency_key)).await?;
         field(&answer, "id")
+    }
+
+    /// A Stripe-hosted page where the customer sees, adds and removes the
+    /// cards they saved; Stripe links back to `return_url`. Returns its address.
+    pub async fn billing_portal(&self, stripe_customer: &str, return_url: &str) -> Result<String, StripeError> {
+        let form = [("customer", stripe_customer), ("return_url", return_url)];
+        let answer = self.post("/v1/billing_portal/sessions", &form, None).await?;
+        field(&answer, "url")
     }
 
     async fn post(

@@ -3,7 +3,7 @@
 //! in the same transaction as the payment it records.
 
 use chrono::{DateTime, Utc};
-use gigafibre_db::entities::{customer, stripe_event};
+use gigafibre_db::entities::{customer, stripe_customer, stripe_event};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -46,6 +46,8 @@ struct Paid {
     invoice_id: Option<i64>,
     amount: Money,
     reference: String,
+    /// Stripe's `cus_…` the session paid under, which keeps saved cards.
+    stripe_customer: Option<String>,
 }
 
 /// Processes one event: the payment and the record of the event commit
@@ -102,7 +104,8 @@ fn paid_session(event: &Event) -> Option<Paid> {
     let amount = Money::from_cents(session["amount_total"].as_i64().filter(|cents| *cents > 0)?);
     let reference = session["payment_intent"].as_str().or(session["id"].as_str()).unwrap_or_default().to_owned();
     let invoice_id = metadata["invoice_id"].as_str().and_then(|id| id.parse().ok());
-    Some(Paid { customer_id, invoice_id, amount, reference })
+    let stripe_customer = session["customer"].as_str().filter(|id| id.starts_with("cus_")).map(str::to_owned);
+    Some(Paid { customer_id, invoice_id, amount, reference, stripe_customer })
 }
 
 async fn record<C: sea_orm::ConnectionTrait>(
@@ -127,6 +130,9 @@ async fn record<C: sea_orm::ConnectionTrait>(
         },
         None => payments::record(txn, new(Target::OldestFirst), now).await?,
     };
+    if let Some(stripe_id) = &paid.stripe_customer {
+        remember_stripe_customer(txn, paid.customer_id, stripe_id, now).await?;
+    }
     let actor = Actor { kind: "system", id: None, label: "Stripe".to_owned() };
     let change = Change {
         action: "payment_record",
@@ -143,4 +149,32 @@ async fn record<C: sea_orm::ConnectionTrait>(
     };
     audit::record(txn, &actor, change, now).await?;
     Ok(recorded.payment_id)
+}
+
+/// Keeps the first Stripe customer a customer paid under: their saved cards
+/// live there.
+async fn remember_stripe_customer<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    customer_id: i64,
+    stripe_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let known = stripe_customer::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(stripe_customer::Column::CustomerId.eq(customer_id))
+                .add(stripe_customer::Column::StripeCustomerId.eq(stripe_id)),
+        )
+        .one(txn)
+        .await?;
+    if known.is_none() {
+        let row = stripe_customer::ActiveModel {
+            id: NotSet,
+            customer_id: Set(customer_id),
+            stripe_customer_id: Set(stripe_id.to_owned()),
+            created_at: Set(now),
+        };
+        stripe_customer::Entity::insert(row).exec_without_returning(txn).await?;
+    }
+    Ok(())
 }

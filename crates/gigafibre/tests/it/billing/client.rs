@@ -27,6 +27,7 @@ async fn a_checkout_session_for_one_invoice_carries_amount_metadata_and_return_a
         amount: Money::from_cents(11498),
         description: "Facture F-0000007".into(),
         email: Some("camille@example.ca".into()),
+        stripe_customer: None,
         lang: Lang::Fr,
         success_url: "http://127.0.0.1:8080/portal/payment/success".into(),
         cancel_url: "http://127.0.0.1:8080/portal/payment/cancel".into(),
@@ -43,6 +44,25 @@ async fn a_checkout_session_for_one_invoice_carries_amount_metadata_and_return_a
     assert_eq!(sent.field("metadata[invoice_id]"), Some("7"));
     assert_eq!(sent.field("locale"), Some("fr"));
     assert_eq!(sent.field("success_url"), Some("http://127.0.0.1:8080/portal/payment/success"));
+    assert_eq!(sent.field("customer_creation"), Some("always"), "a first card payment makes a Stripe customer");
+    assert_eq!(sent.field("customer_email"), Some("camille@example.ca"));
+
+    // Once known at Stripe, the customer's saved cards are offered, and saving one.
+    let known = CheckoutRequest { stripe_customer: Some("cus_42".into()), ..request };
+    client(&stripe).create_checkout_session(&known).await.unwrap();
+    let sent = &stripe.received()[1];
+    assert_eq!(sent.field("customer"), Some("cus_42"));
+    assert_eq!(sent.field("saved_payment_method_options[payment_method_save]"), Some("enabled"));
+    assert_eq!((sent.field("customer_creation"), sent.field("customer_email")), (None, None));
+
+    let portal = client(&stripe).billing_portal("cus_42", "http://127.0.0.1:8080/portal").await.unwrap();
+    assert_eq!(portal, "https://billing.stripe.test/p/session/bps_test_3");
+    let sent = &stripe.received()[2];
+    assert_eq!(sent.path, "/v1/billing_portal/sessions");
+    assert_eq!(
+        (sent.field("customer"), sent.field("return_url")),
+        (Some("cus_42"), Some("http://127.0.0.1:8080/portal"))
+    );
 }
 
 #[tokio::test]

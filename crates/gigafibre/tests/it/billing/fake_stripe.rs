@@ -42,6 +42,7 @@ impl FakeStripe {
         let app = Router::new()
             .route("/v1/checkout/sessions", post(answer))
             .route("/v1/refunds", post(answer))
+            .route("/v1/billing_portal/sessions", post(answer))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -79,6 +80,9 @@ async fn answer(State(shared): State<Shared>, uri: Uri, headers: HeaderMap, body
     let body = if received.path == "/v1/refunds" {
         json!({"id": format!("re_test_{n}"), "object": "refund", "status": "succeeded",
                "amount": received.field("amount").and_then(|a| a.parse::<i64>().ok())})
+    } else if received.path == "/v1/billing_portal/sessions" {
+        json!({"id": format!("bps_test_{n}"), "object": "billing_portal.session",
+               "url": format!("https://billing.stripe.test/p/session/bps_test_{n}")})
     } else {
         json!({"id": format!("cs_test_{n}"), "object": "checkout.session",
                "url": format!("https://checkout.stripe.test/c/pay/cs_test_{n}")})

@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
 use gigafibre::billing::stripe::sign;
 use gigafibre::clock::Clock;
-use gigafibre_db::entities::{customer, invoice, payment, stripe_event};
+use gigafibre_db::entities::{customer, invoice, payment, stripe_customer, stripe_event};
 use http_body_util::BodyExt;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
@@ -33,6 +33,7 @@ fn paid_session(event_id: &str, customer_id: i64, invoice_id: Option<i64>, cents
             "currency": "cad",
             "payment_status": "paid",
             "payment_intent": format!("pi_{event_id}"),
+            "customer": format!("cus_{customer_id}"),
             "metadata": metadata,
         }},
     })
@@ -74,6 +75,12 @@ async fn a_signed_paid_session_records_one_payment_on_the_invoice_it_names() {
     let paid = payment::Entity::find().one(db).await.unwrap().unwrap();
     assert_eq!((paid.method.as_str(), paid.reference.as_str(), paid.amount_cents), ("card", "pi_evt_paid_1", 5749));
     assert_eq!(customer::Entity::find_by_id(c).one(db).await.unwrap().unwrap().balance_cents, 11498);
+    let at_stripe = stripe_customer::Entity::find().one(db).await.unwrap().unwrap();
+    assert_eq!(
+        (at_stripe.customer_id, at_stripe.stripe_customer_id),
+        (c, format!("cus_{c}")),
+        "saved cards live there"
+    );
 
     // Stripe delivers again (it does, at least once): nothing more happens.
     let later = now + 60;

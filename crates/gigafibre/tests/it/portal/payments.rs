@@ -3,7 +3,9 @@
 //! back where they were — through sign-in if their session ended.
 
 use axum::http::StatusCode;
-use gigafibre_db::entities::{customer, invoice};
+use gigafibre::clock::Clock;
+use gigafibre_db::entities::{customer, invoice, stripe_customer};
+use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{Portal, csrf_in};
@@ -128,4 +130,40 @@ async fn without_stripe_there_is_no_button_and_paying_says_so() {
     let answer = portal.send(axum::http::Method::POST, "/portal/pay", &english, Some(body)).await;
     assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(answer.body.contains("Online payment unavailable"), "{}", answer.body);
+}
+
+#[tokio::test]
+async fn a_customer_who_paid_by_card_manages_saved_cards_on_stripe() {
+    let (portal, stripe) = with_stripe().await;
+    let (c, _, cookie) = owing(&portal).await;
+    let dashboard = portal.get("/portal", Some(&cookie)).await;
+    assert!(!dashboard.body.contains("/portal/cards"), "no saved cards before a first card payment");
+    let csrf = csrf_in(&dashboard.body);
+    let unknown = portal.post_form("/portal/cards", &[("csrf", &csrf)], Some(&cookie)).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    let row = stripe_customer::ActiveModel {
+        id: NotSet,
+        customer_id: Set(c.id),
+        stripe_customer_id: Set("cus_saved".into()),
+        created_at: Set(portal.clock.now()),
+    };
+    stripe_customer::Entity::insert(row).exec(&portal.db.db).await.unwrap();
+    let dashboard = portal.get("/portal", Some(&cookie)).await;
+    assert!(dashboard.body.contains("Gérer mes cartes enregistrées"));
+    let forged = portal.post_form("/portal/cards", &[("csrf", "forged")], Some(&cookie)).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let answer = portal.post_form("/portal/cards", &[("csrf", &csrf)], Some(&cookie)).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.location(), "https://billing.stripe.test/p/session/bps_test_1");
+    let sent = &stripe.received()[0];
+    let public = portal.config.public_url.as_str().trim_end_matches('/').to_owned();
+    assert_eq!(
+        (sent.field("customer"), sent.field("return_url")),
+        (Some("cus_saved"), Some(format!("{public}/portal").as_str()))
+    );
+
+    // Paying again offers the saved cards.
+    portal.post_form("/portal/pay", &[("csrf", &csrf), ("back", "/portal")], Some(&cookie)).await;
+    assert_eq!(stripe.received()[1].field("customer"), Some("cus_saved"));
 }
