@@ -141,6 +141,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = db::open_existing(&config.database).await?;
             billing_run(&db, date.unwrap_or_else(today), dry_run, json).await
         }
+        Command::Bench { scenario: BenchScenario::Billing { postgres, json } } => {
+            let as_of = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_else(today);
+            let figures = bench::billing(as_of, postgres.as_deref()).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&figures)?);
+            } else {
+                println!(
+                    "billing run for {}: {} invoices, {} lines, {} total",
+                    figures.run_date,
+                    figures.invoices,
+                    figures.lines,
+                    crate::billing::money::Money::from_cents(figures.total_cents)
+                );
+                println!(
+                    "bare-bones rusqlite  {:>8.3} s  (the same writes, one transaction)",
+                    figures.bare_bones_seconds
+                );
+                println!("gigafibre, SQLite    {:>8.3} s", figures.sqlite_seconds);
+                println!("ratio                {:>8.2} ×", figures.ratio);
+                println!(
+                    "run again, SQLite    {:>8.3} s  ({} invoices added)",
+                    figures.sqlite_rerun_seconds, figures.sqlite_rerun_invoices
+                );
+                if let Some(pg) = &figures.postgres {
+                    println!("gigafibre, PostgreSQL {:>7.3} s  ({} invoices)", pg.seconds, pg.invoices);
+                    println!(
+                        "run again, PostgreSQL {:>7.3} s  ({} invoices added)",
+                        pg.rerun_seconds, pg.rerun_invoices
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench { scenario: BenchScenario::Seed { scale, json } } => {
             let figures = bench::seed(scale, demo::DEFAULT_SEED, today()).await?;
             if json {

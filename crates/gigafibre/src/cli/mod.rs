@@ -227,6 +227,17 @@ pub enum BenchScenario {
         #[arg(long)]
         json: bool,
     },
+    /// The monthly billing run over the full demo data in SQLite (seeded into
+    /// a scratch file): our run beside a bare-bones rusqlite program writing
+    /// the same rows, then the run again, which must add nothing.
+    Billing {
+        /// Also time it on this PostgreSQL server, in a scratch database.
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the demo data into SQLite: our seed writer against plain rusqlite.
     Seed {
         #[arg(long, value_enum, default_value = "full")]

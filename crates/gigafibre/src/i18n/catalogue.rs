@@ -13,6 +13,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/clients", include_str!("../ops/clients/fr.toml"), include_str!("../ops/clients/en.toml")),
     ("ops/tickets", include_str!("../ops/tickets/fr.toml"), include_str!("../ops/tickets/en.toml")),
     ("ops/team", include_str!("../ops/team/fr.toml"), include_str!("../ops/team/en.toml")),
+    ("ops/billing", include_str!("../ops/billing/fr.toml"), include_str!("../ops/billing/en.toml")),
     ("ops/records", include_str!("../ops/records/fr.toml"), include_str!("../ops/records/en.toml")),
     ("ops/sso", include_str!("../ops/sso/fr.toml"), include_str!("../ops/sso/en.toml")),
     ("ops/receivables", include_str!("../ops/receivables/fr.toml"), include_str!("../ops/receivables/en.toml")),

@@ -1,7 +1,7 @@
 //! What every ops page shares: who is signed in, the sections their role
 //! reaches, the sign-out and search forms' token.
 
-use super::roles::{Allowed, AnyRole, ManageTeam, ReadOutbox, ReadReceivables, Role, Staff};
+use super::roles::{Allowed, AnyRole, ManageTeam, ReadBilling, ReadOutbox, ReadReceivables, Role, Staff};
 
 /// A section of the ops app in the side navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -11,16 +11,18 @@ pub enum Section {
     Tickets,
     Receivables,
     Team,
+    Billing,
     Outbox,
     Audit,
 }
 
 impl Section {
-    const ALL: [Section; 7] = [
+    const ALL: [Section; 8] = [
         Section::Dashboard,
         Section::Clients,
         Section::Tickets,
         Section::Receivables,
+        Section::Billing,
         Section::Team,
         Section::Outbox,
         Section::Audit,
@@ -33,6 +35,7 @@ impl Section {
             Section::Tickets => "/ops/tickets",
             Section::Receivables => "/ops/receivables",
             Section::Team => "/ops/equipe",
+            Section::Billing => super::billing::RUNS_PATH,
             Section::Outbox => "/ops/outbox",
             Section::Audit => "/ops/audit",
         }
@@ -45,6 +48,7 @@ impl Section {
             Section::Tickets => "ops.nav.tickets",
             Section::Receivables => "ops.nav.receivables",
             Section::Team => "ops.nav.team",
+            Section::Billing => "ops.nav.billing",
             Section::Outbox => "ops.nav.outbox",
             Section::Audit => "ops.nav.audit",
         }
@@ -56,6 +60,7 @@ impl Section {
             Section::Dashboard | Section::Clients | Section::Tickets => AnyRole::admits(role),
             Section::Receivables => ReadReceivables::admits(role),
             Section::Team => ManageTeam::admits(role),
+            Section::Billing => ReadBilling::admits(role),
             Section::Outbox => ReadOutbox::admits(role),
             Section::Audit => role == Role::Admin,
         }

@@ -4,6 +4,7 @@
 pub mod roles;
 pub mod staff;
 
+mod billing;
 pub(crate) mod clients;
 pub(crate) mod dashboard;
 mod frame;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ops/sign-out", post(pages::sign_out))
         .route("/ops/impersonate", post(impersonation::start))
         .route(crate::portal::IMPERSONATION_END, post(impersonation::end))
+        .merge(billing::routes())
         .merge(clients::routes())
         .merge(tickets::routes())
         .merge(team::routes())

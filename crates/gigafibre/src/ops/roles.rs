@@ -98,6 +98,10 @@ capability!(
     HandleMoney: Billing
 );
 capability!(
+    /// The billing runs: what each issued, for how much, what it could not bill.
+    ReadBilling: Billing
+);
+capability!(
     /// Who did what: the audit log.
     AdminOnly:
 );

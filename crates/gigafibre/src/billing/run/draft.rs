@@ -39,6 +39,13 @@ pub struct Draft {
     pub settled: Vec<(i64, NaiveDate)>,
 }
 
+impl Draft {
+    /// Nothing to issue and nothing to record.
+    pub fn is_empty(&self) -> bool {
+        self.invoices.is_empty() && self.settled.is_empty()
+    }
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DraftError {
     #[error("customer {account}: billing day {day} is not between 1 and 28")]

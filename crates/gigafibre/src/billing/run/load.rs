@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use gigafibre_db::entities::{customer, invoice_line, plan, subscription, subscription_billing, subscription_pause};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::billing::periods::Frequency;
@@ -36,16 +35,16 @@ pub struct Subscription {
     pub start: NaiveDate,
     pub end: Option<NaiveDate>,
     pub pauses: Vec<Pause>,
-    /// What the invoice lines written before this table existed say, for a
-    /// subscription the run has never settled: the latest day a line
-    /// started on, or `None` if it has no line.
+    /// What the invoice lines written before the run kept track say, for a
+    /// subscription it has never settled: the latest day a line started on
+    /// (`None` for a one-time charge's line, which has no period).
     pub last_line_start: Option<NaiveDate>,
     /// Whether any line bills it (a one-time charge's line has no period).
     pub has_lines: bool,
 }
 
-/// Everything a run reads up front; the billed-through dates are read again
-/// inside each write transaction.
+/// Everything a run reads up front; the billed-through dates of a batch are
+/// read again inside its write transaction.
 pub struct Book {
     /// In id order, each with its subscriptions in id order.
     pub customers: Vec<(Customer, Vec<Subscription>)>,
@@ -84,8 +83,6 @@ pub async fn book<C: ConnectionTrait>(conn: &C) -> Result<Book, DbErr> {
         pauses.entry(subscription_id).or_default().push(Pause { from, until });
     }
 
-    let history = unsettled_history(conn).await?;
-
     let customers: Vec<(i64, String, i16, String)> = customer::Entity::find()
         .select_only()
         .columns([
@@ -98,20 +95,36 @@ pub async fn book<C: ConnectionTrait>(conn: &C) -> Result<Book, DbErr> {
         .into_tuple()
         .all(conn)
         .await?;
+    type Row = (i64, i64, i64, i32, i64, String, NaiveDate, Option<NaiveDate>);
+    let rows: Vec<Row> = subscription::Entity::find()
+        .select_only()
+        .columns([
+            subscription::Column::Id,
+            subscription::Column::CustomerId,
+            subscription::Column::PlanId,
+            subscription::Column::Quantity,
+            subscription::Column::UnitPriceCents,
+            subscription::Column::Status,
+            subscription::Column::StartDate,
+            subscription::Column::EndDate,
+        ])
+        .order_by_asc(subscription::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
     let mut subscriptions_of: HashMap<i64, Vec<Subscription>> = HashMap::new();
-    for s in subscription::Entity::find().order_by_asc(subscription::Column::Id).all(conn).await? {
-        let (last_line_start, has_lines) = history.get(&s.id).copied().unwrap_or((None, false));
-        subscriptions_of.entry(s.customer_id).or_default().push(Subscription {
-            id: s.id,
-            plan_id: s.plan_id,
-            quantity: s.quantity,
-            unit_price_cents: s.unit_price_cents,
-            status: s.status,
-            start: s.start_date,
-            end: s.end_date,
-            pauses: pauses.remove(&s.id).unwrap_or_default(),
-            last_line_start,
-            has_lines,
+    for (id, customer_id, plan_id, quantity, unit_price_cents, status, start, end) in rows {
+        subscriptions_of.entry(customer_id).or_default().push(Subscription {
+            id,
+            plan_id,
+            quantity,
+            unit_price_cents,
+            status,
+            start,
+            end,
+            pauses: pauses.remove(&id).unwrap_or_default(),
+            last_line_start: None,
+            has_lines: false,
         });
     }
     let customers = customers
@@ -124,28 +137,55 @@ pub async fn book<C: ConnectionTrait>(conn: &C) -> Result<Book, DbErr> {
     Ok(Book { customers, plans })
 }
 
-/// For each subscription with invoice lines but no billed-through date yet
-/// (billed before the run existed, or imported): its latest line start.
-async fn unsettled_history<C: ConnectionTrait>(conn: &C) -> Result<HashMap<i64, (Option<NaiveDate>, bool)>, DbErr> {
-    let settled = Query::select()
-        .expr(Expr::val(1))
-        .from(subscription_billing::Entity)
-        .and_where(
-            Expr::col((subscription_billing::Entity, subscription_billing::Column::SubscriptionId))
-                .equals((invoice_line::Entity, invoice_line::Column::SubscriptionId)),
-        )
-        .to_owned();
-    let rows: Vec<(Option<i64>, Option<NaiveDate>)> = invoice_line::Entity::find()
+impl Book {
+    pub fn subscription_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.customers.iter().flat_map(|(_, subscriptions)| subscriptions.iter().map(|s| s.id))
+    }
+
+    /// Reads the invoice lines of the subscriptions `stored` has no date
+    /// for (billed before the run kept track, or imported): the run carries
+    /// on after the latest. One grouped read on the unique index, and none
+    /// once every subscription has a date.
+    pub async fn read_history<C: ConnectionTrait>(
+        &mut self,
+        conn: &C,
+        stored: &HashMap<i64, NaiveDate>,
+    ) -> Result<(), DbErr> {
+        let unsettled: Vec<i64> = self.subscription_ids().filter(|id| !stored.contains_key(id)).collect();
+        let mut history: HashMap<i64, Option<NaiveDate>> = HashMap::new();
+        for chunk in unsettled.chunks(10_000) {
+            let rows: Vec<(i64, Option<NaiveDate>)> = invoice_line::Entity::find()
+                .select_only()
+                .column(invoice_line::Column::SubscriptionId)
+                .column_as(invoice_line::Column::PeriodStart.max(), "last_start")
+                .filter(invoice_line::Column::SubscriptionId.is_in(chunk.iter().copied()))
+                .group_by(invoice_line::Column::SubscriptionId)
+                .into_tuple()
+                .all(conn)
+                .await?;
+            history.extend(rows);
+        }
+        for (_, subscriptions) in &mut self.customers {
+            for subscription in subscriptions {
+                if let Some(last) = history.get(&subscription.id) {
+                    subscription.last_line_start = *last;
+                    subscription.has_lines = true;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every billed-through date.
+pub async fn all_billed_through<C: ConnectionTrait>(conn: &C) -> Result<HashMap<i64, NaiveDate>, DbErr> {
+    let rows: Vec<(i64, NaiveDate)> = subscription_billing::Entity::find()
         .select_only()
-        .column(invoice_line::Column::SubscriptionId)
-        .column_as(invoice_line::Column::PeriodStart.max(), "last_start")
-        .filter(invoice_line::Column::SubscriptionId.is_not_null())
-        .filter(Expr::exists(settled).not())
-        .group_by(invoice_line::Column::SubscriptionId)
+        .columns([subscription_billing::Column::SubscriptionId, subscription_billing::Column::BilledThrough])
         .into_tuple()
         .all(conn)
         .await?;
-    Ok(rows.into_iter().filter_map(|(id, last)| Some((id?, (last, true)))).collect())
+    Ok(rows.into_iter().collect())
 }
 
 /// The billed-through dates stored for these subscriptions.

@@ -27,9 +27,11 @@ use crate::billing::money::Money;
 use draft::{Draft, draft};
 pub use write::{PAYMENT_TERMS_DAYS, invoice_number};
 
-/// Customers per write transaction: small enough that a crash loses
-/// little work, large enough that the statements stay few.
-const BATCH_CUSTOMERS: usize = 32;
+/// A write transaction closes once it holds this many invoices (or
+/// customers): small enough that a crash loses little work, large enough
+/// that statements and commits stay few.
+const BATCH_INVOICES: usize = 1_000;
+const BATCH_CUSTOMERS: usize = 1_000;
 
 /// Who started a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,49 +118,92 @@ async fn bill(
     dry_run: bool,
     progress: &ProgressBar,
 ) -> Result<RunReport, DbErr> {
-    let book = load::book(db).await?;
+    let mut book = load::book(db).await?;
+    let stored = load::all_billed_through(db).await?;
+    book.read_history(db, &stored).await?;
     progress.set_length(book.customers.len() as u64);
-    if !dry_run {
-        write::ensure_sequence(db).await?;
-    }
     let mut report = RunReport::default();
-    for batch in book.customers.chunks(BATCH_CUSTOMERS) {
-        let ids: Vec<i64> = batch.iter().flat_map(|(_, subs)| subs.iter().map(|s| s.id)).collect();
-        let (txn, last) = if dry_run { (None, 0) } else { write::begin(db).await.map(|(t, l)| (Some(t), l))? };
-        let stored = match &txn {
-            Some(txn) => load::billed_through(txn, &ids).await?,
-            None => load::billed_through(db, &ids).await?,
-        };
-        let drafts = drafts(batch, &book.plans, &stored, run_date, &mut report);
-        for (customer, draft) in batch.iter().map(|(c, _)| c).zip(&drafts) {
-            tally(&mut report, &customer.account_number, draft, dry_run);
+    let planned: Vec<Draft> = book
+        .customers
+        .iter()
+        .map(|(customer, subscriptions)| {
+            draft(customer, subscriptions, &book.plans, &stored, run_date).unwrap_or_else(|error| {
+                report.errors.push(error.to_string());
+                Draft::default()
+            })
+        })
+        .collect();
+    if dry_run {
+        for ((customer, _), draft) in book.customers.iter().zip(&planned) {
+            tally(&mut report, &customer.account_number, draft, true);
         }
-        if let Some(txn) = txn {
-            write::commit(txn, last, &drafts, run_date, Utc::now()).await?;
+        progress.inc(book.customers.len() as u64);
+        return Ok(report);
+    }
+
+    write::ensure_sequence(db).await?;
+    let plan = Plan { book: &book, planned: &planned, stored: &stored, run_date };
+    let mut batch = Vec::new();
+    let mut invoices = 0;
+    for (index, draft) in planned.iter().enumerate() {
+        if draft.is_empty() {
+            progress.inc(1);
+            continue;
         }
+        batch.push(index);
+        invoices += draft.invoices.len();
+        if invoices >= BATCH_INVOICES || batch.len() >= BATCH_CUSTOMERS {
+            plan.write(db, &batch, &mut report).await?;
+            progress.inc(batch.len() as u64);
+            batch.clear();
+            invoices = 0;
+        }
+    }
+    if !batch.is_empty() {
+        plan.write(db, &batch, &mut report).await?;
         progress.inc(batch.len() as u64);
     }
     Ok(report)
 }
 
-/// Each customer's draft; a customer whose data the run cannot bill gets an
-/// empty one and an error in the report.
-fn drafts(
-    batch: &[(load::Customer, Vec<load::Subscription>)],
-    plans: &HashMap<i64, load::Plan>,
-    stored: &HashMap<i64, NaiveDate>,
+/// What the run worked out from its first reads.
+struct Plan<'a> {
+    book: &'a load::Book,
+    planned: &'a [Draft],
+    stored: &'a HashMap<i64, NaiveDate>,
     run_date: NaiveDate,
-    report: &mut RunReport,
-) -> Vec<Draft> {
-    batch
-        .iter()
-        .map(|(customer, subscriptions)| {
-            draft(customer, subscriptions, plans, stored, run_date).unwrap_or_else(|error| {
-                report.errors.push(error.to_string());
-                Draft::default()
-            })
-        })
-        .collect()
+}
+
+impl Plan<'_> {
+    /// Issues the customers at `batch` (indexes into the book) in one
+    /// transaction. Once the sequence is locked, their billed-through dates
+    /// are read again: if another run moved any meanwhile, their drafts are
+    /// worked out afresh, so nothing is billed twice.
+    async fn write(&self, db: &DatabaseConnection, batch: &[usize], report: &mut RunReport) -> Result<(), DbErr> {
+        let (txn, last) = write::begin(db).await?;
+        let customers: Vec<&(load::Customer, Vec<load::Subscription>)> =
+            batch.iter().map(|&index| &self.book.customers[index]).collect();
+        let ids: Vec<i64> = customers.iter().flat_map(|(_, subs)| subs.iter().map(|s| s.id)).collect();
+        let now_stored = load::billed_through(&txn, &ids).await?;
+        let moved = ids.iter().any(|id| now_stored.get(id) != self.stored.get(id));
+        let fresh: Vec<Draft> = if moved {
+            customers
+                .iter()
+                .map(|(customer, subscriptions)| {
+                    draft(customer, subscriptions, &self.book.plans, &now_stored, self.run_date).unwrap_or_default()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let drafts: Vec<&Draft> =
+            if moved { fresh.iter().collect() } else { batch.iter().map(|&index| &self.planned[index]).collect() };
+        write::commit(txn, last, &drafts, self.run_date, Utc::now()).await?;
+        for ((customer, _), draft) in customers.iter().zip(drafts) {
+            tally(report, &customer.account_number, draft, false);
+        }
+        Ok(())
+    }
 }
 
 fn tally(report: &mut RunReport, account_number: &str, draft: &Draft, keep: bool) {

@@ -76,7 +76,7 @@ pub async fn begin(db: &DatabaseConnection) -> Result<(sea_orm::DatabaseTransact
 pub async fn commit(
     txn: sea_orm::DatabaseTransaction,
     last: i64,
-    drafts: &[Draft],
+    drafts: &[&Draft],
     run_date: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {

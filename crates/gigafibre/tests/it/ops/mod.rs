@@ -2,6 +2,7 @@
 //! a signed-in member of staff per role, and requests as a browser or htmx
 //! sends them. Each file beside it covers one part of the app.
 
+mod billing;
 mod clients;
 mod dashboard;
 mod printable;

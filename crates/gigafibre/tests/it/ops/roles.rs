@@ -18,6 +18,7 @@ const TEAM: &[&str] = &["dispatcher", "admin"];
 const OUTBOX: &[&str] = CLIENT_EDITORS;
 const RECEIVABLES: &[&str] = &["agent", "billing", "admin"];
 const MONEY: &[&str] = &["billing", "admin"];
+const BILLING: &[&str] = &["billing", "admin"];
 
 /// A route, and the roles that may use it (admins may use all).
 struct Route {
@@ -59,6 +60,7 @@ fn matrix() -> Vec<Route> {
         route(Method::GET, "/ops/equipe/{technician}", TEAM),
         route(Method::POST, "/ops/equipe/{technician}", TEAM),
         route(Method::POST, "/ops/equipe/{technician}/activation", TEAM),
+        route(Method::GET, "/ops/facturation/runs", BILLING),
         route(Method::GET, "/ops/outbox", OUTBOX),
         route(Method::GET, "/ops/outbox/{message}", OUTBOX),
         route(Method::POST, "/ops/outbox/{message}/retry", OUTBOX),
