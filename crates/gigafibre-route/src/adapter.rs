@@ -230,6 +230,17 @@ impl Model {
     }
 }
 
+/// A copy of a solution, to resume a search from it more than once.
+pub(crate) fn copy(solution: &Solution) -> Solution {
+    Solution {
+        cost: solution.cost,
+        registry: solution.registry.deep_copy(),
+        routes: solution.routes.iter().map(vrp_core::models::solution::Route::deep_copy).collect(),
+        unassigned: solution.unassigned.clone(),
+        telemetry: None,
+    }
+}
+
 /// Between fewest routes and distance while packing: the fewer jobs the
 /// lightest route has, the better, so the search keeps emptying it until
 /// it disappears; insertions into the lightest route cost one.

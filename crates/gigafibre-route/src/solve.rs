@@ -81,13 +81,17 @@ pub fn solve(problem: &Problem, travel: &dyn Travel, settings: &Settings) -> Res
     Ok(plan)
 }
 
-/// Share of the budget spent packing (fewest routes, then emptying the
-/// lightest route) before the search turns to distance.
-const PACKING_SHARE: f64 = 0.5;
+/// Shares of the budget, with fewest routes asked: a plain search first,
+/// then packing from its best, then distance again from whichever is better.
+const PLAIN_SHARE: f64 = 0.5;
+const PACKING_SHARE: f64 = 0.25;
 
 /// The search itself, run inside a thread pool of `threads`. With fewest
-/// routes asked, it first packs, then resumes from the packed solution
-/// under the plain goal for the rest of the budget.
+/// routes asked: a plain search (fewest routes, then distance); then a
+/// packing search resumed from its best, which also empties the lightest
+/// route; if packing removed a route, the rest of the budget resumes from
+/// the packed solution, otherwise from the plain one (packing leaves a
+/// lopsided solution whose distance is hard to recover).
 fn search(
     problem: &Problem,
     travel: &dyn Travel,
@@ -96,14 +100,25 @@ fn search(
     threads: usize,
 ) -> Result<Plan, GenericError> {
     let model = adapter::build(problem, travel, placeable)?;
-    let solution = if problem.objective == Objective::FewestRoutesThenDistance {
-        let packing = Settings { seconds: settings.seconds * PACKING_SHARE, ..*settings };
-        let packed = run(model.packing.clone(), None, &packing, threads)?;
-        let rest = Settings { seconds: settings.seconds * (1.0 - PACKING_SHARE), ..*settings };
-        run(model.plain(), Some(packed), &rest, threads)?
-    } else {
-        run(model.packing, None, settings, threads)?
-    };
+    if problem.objective != Objective::FewestRoutesThenDistance {
+        let solution = run(model.packing, None, settings, threads)?;
+        return Ok(adapter::plan_of(problem, travel, &solution));
+    }
+    let share = |part: f64| Settings { seconds: settings.seconds * part, ..*settings };
+    let plain = model.plain();
+    let first = run(plain.clone(), None, &share(PLAIN_SHARE), threads)?;
+    let first_plan = adapter::plan_of(problem, travel, &first);
+    let packed = run(model.packing.clone(), Some(adapter::copy(&first)), &share(PACKING_SHARE), threads)?;
+    let packed_plan = adapter::plan_of(problem, travel, &packed);
+    let rest = share(1.0 - PLAIN_SHARE - PACKING_SHARE);
+    let fewer = packed_plan.unassigned.len() <= first_plan.unassigned.len()
+        && packed_plan.routes.len() < first_plan.routes.len();
+    if !fewer {
+        // Packing did not pay: resume the plain search from its own plan.
+        let solution = run(plain, Some(first), &rest, threads)?;
+        return Ok(adapter::plan_of(problem, travel, &solution));
+    }
+    let solution = run(plain, Some(packed), &rest, threads)?;
     Ok(adapter::plan_of(problem, travel, &solution))
 }
 
