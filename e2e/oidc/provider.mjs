@@ -23,6 +23,8 @@ export const PEOPLE = {
   "sam@example.test": { name: "Sam Inconnu", groups: [] },
   "theo.tech@gigafibre.test": { name: "Théo Gagnon", groups: ["gf-techs"] },
   "denise.former@gigafibre.test": { name: "Denise Roy", groups: ["gf-admins"] },
+  // Another account that was given the administrator's address later on.
+  "ada.impostor@gigafibre.test": { name: "Ada Imposteur", groups: ["gf-admins"], email: "ada.admin@gigafibre.test" },
   // Claims the agent's address without the provider having verified it.
   "mallory@example.test": { name: "Mallory", groups: [], email: "louis.agent@gigafibre.test", emailVerified: false },
 };

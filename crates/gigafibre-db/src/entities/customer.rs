@@ -29,7 +29,7 @@ pub struct Model {
     pub status: String,
     /// Day of the month the recurring invoice is made (1 to 28).
     pub billing_day: i16,
-    /// Invoices less payments less credit notes, kept in step by every write.
+    /// Invoices less payments, plus refunds, less credit notes, kept in step by every write.
     pub balance_cents: i64,
     pub notes: String,
     /// The customer agrees to notices by e-mail (sign-in links always go).

@@ -19,6 +19,9 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// For an impersonation: when the staff session it replaced would have
+    /// ended, and so when the one it hands back ends.
+    pub resumes_staff_until: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

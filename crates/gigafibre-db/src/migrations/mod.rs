@@ -15,7 +15,10 @@ mod m20261125_000008_contact_preferences;
 mod m20261125_000009_staff_links;
 mod m20261125_000010_ticket_list;
 mod m20261125_000011_staff_sso;
+mod m20261125_000012_staff_identities;
 mod m20261125_000013_billing_run;
+mod m20261125_000014_payments;
+mod m20261125_000015_saved_cards;
 mod support;
 
 pub struct Migrator;
@@ -35,7 +38,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000009_staff_links::Migration),
             Box::new(m20261125_000010_ticket_list::Migration),
             Box::new(m20261125_000011_staff_sso::Migration),
+            Box::new(m20261125_000012_staff_identities::Migration),
             Box::new(m20261125_000013_billing_run::Migration),
+            Box::new(m20261125_000014_payments::Migration),
+            Box::new(m20261125_000015_saved_cards::Migration),
         ]
     }
 }

@@ -36,6 +36,9 @@ pub enum Owner {
 /// How long a member of staff stays signed in: one working day.
 pub const STAFF_SESSION_HOURS: i64 = 12;
 
+/// How long a look at the portal as a customer lasts at most.
+pub const IMPERSONATION_HOURS: i64 = 1;
+
 /// Starts a customer session. Always a new id: an id planted before sign-in
 /// is never promoted (session fixation).
 pub async fn start_customer<C: ConnectionTrait>(
@@ -54,14 +57,60 @@ pub async fn start<C: ConnectionTrait>(
     now: DateTime<Utc>,
     user_agent: Option<String>,
 ) -> Result<NewSession, DbErr> {
+    let lifetime = match owner {
+        Owner::Customer(_) => Duration::days(CUSTOMER_SESSION_DAYS),
+        Owner::Staff(_) => Duration::hours(STAFF_SESSION_HOURS),
+        Owner::Impersonation { .. } => Duration::hours(IMPERSONATION_HOURS),
+    };
+    insert(conn, owner, now, Ends { at: now + lifetime, resumes_staff_until: None }, user_agent).await
+}
+
+/// Starts a look at the portal by a member of staff whose own session ends
+/// at `staff_session_ends`: it lasts an hour at most, never longer than the
+/// staff session, which it hands back when it ends.
+pub async fn start_impersonation<C: ConnectionTrait>(
+    conn: &C,
+    customer_id: i64,
+    staff_id: i64,
+    staff_session_ends: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<NewSession, DbErr> {
+    let owner = Owner::Impersonation { customer_id, staff_id };
+    let at = (now + Duration::hours(IMPERSONATION_HOURS)).min(staff_session_ends);
+    let ends = Ends { at, resumes_staff_until: Some(staff_session_ends) };
+    insert(conn, owner, now, ends, Some("impersonation".into())).await
+}
+
+/// A staff session that ends when an earlier one would have: the session an
+/// impersonation hands back.
+pub async fn resume_staff<C: ConnectionTrait>(
+    conn: &C,
+    staff_id: i64,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<NewSession, DbErr> {
+    insert(conn, Owner::Staff(staff_id), now, Ends { at: until, resumes_staff_until: None }, None).await
+}
+
+/// When a session ends, and what it hands back then.
+struct Ends {
+    at: DateTime<Utc>,
+    resumes_staff_until: Option<DateTime<Utc>>,
+}
+
+async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    owner: Owner,
+    now: DateTime<Utc>,
+    ends: Ends,
+    user_agent: Option<String>,
+) -> Result<NewSession, DbErr> {
     let cookie_value = new_token();
     let csrf_token = new_token();
-    let (kind, customer_id, staff_id, lifetime) = match owner {
-        Owner::Customer(id) => ("customer", Some(id), None, Duration::days(CUSTOMER_SESSION_DAYS)),
-        Owner::Staff(id) => ("staff", None, Some(id), Duration::hours(STAFF_SESSION_HOURS)),
-        Owner::Impersonation { customer_id, staff_id } => {
-            ("customer", Some(customer_id), Some(staff_id), Duration::hours(1))
-        }
+    let (kind, customer_id, staff_id) = match owner {
+        Owner::Customer(id) => ("customer", Some(id), None),
+        Owner::Staff(id) => ("staff", None, Some(id)),
+        Owner::Impersonation { customer_id, staff_id } => ("customer", Some(customer_id), Some(staff_id)),
     };
     let row = session::ActiveModel {
         id_hash: Set(hash(&cookie_value)),
@@ -72,9 +121,10 @@ pub async fn start<C: ConnectionTrait>(
         csrf_token: Set(csrf_token.clone()),
         created_at: Set(now),
         last_seen_at: Set(now),
-        expires_at: Set(now + lifetime),
+        expires_at: Set(ends.at),
         ip: Set(None),
         user_agent: Set(user_agent.map(|ua| ua.chars().take(250).collect())),
+        resumes_staff_until: Set(ends.resumes_staff_until),
     };
     session::Entity::insert(row).exec_without_returning(conn).await?;
     Ok(NewSession { cookie_value, csrf_token })

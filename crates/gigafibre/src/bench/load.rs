@@ -104,13 +104,21 @@ pub async fn sequential(make: MakeRequest, expected: u16, count: u64) -> Latency
         }
         latencies.push(sent.elapsed());
     }
-    latencies.sort();
-    let at = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
-            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-    };
-    Latency { requests: count, p50_ms: at(0.50), p95_ms: at(0.95), max_ms: at(1.0), unexpected }
+    Latency::of(latencies, unexpected)
+}
+
+impl Latency {
+    /// The percentiles of measured durations.
+    pub fn of(mut latencies: Vec<Duration>, unexpected: u64) -> Latency {
+        latencies.sort();
+        let at = |q: f64| {
+            latencies
+                .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
+                .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        };
+        let requests = latencies.len() as u64;
+        Latency { requests, p50_ms: at(0.50), p95_ms: at(0.95), max_ms: at(1.0), unexpected }
+    }
 }
 
 /// The median of sequential requests, one at a time.

@@ -3,8 +3,11 @@
 
 pub mod balances;
 pub mod money;
+pub mod payments;
 pub mod periods;
+pub mod printable;
 pub mod proration;
 pub mod run;
+pub mod stripe;
 pub mod taxes;
 pub mod totals;

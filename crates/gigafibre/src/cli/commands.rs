@@ -238,6 +238,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench { scenario: BenchScenario::Aging { runs, json } } => {
+            let db = db::open_existing(&config.database).await?;
+            let figures = bench::aging_report(db, config, runs).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&figures)?);
+            } else {
+                println!(
+                    "{}: {} invoices, {} open; {} runs each",
+                    figures.engine, figures.invoices, figures.open_invoices, figures.ours.requests
+                );
+                let line = |name: &str, l: &bench::Latency| {
+                    println!("{name:<34} p50 {:>7.2} ms  p95 {:>7.2} ms  max {:>7.2} ms", l.p50_ms, l.p95_ms, l.max_ms)
+                };
+                line("bare-bones: one SQL statement", &figures.bare);
+                line("aging query (ours)", &figures.ours);
+                println!("ratio (p95)                        {:>7.2} ×", figures.p95_ratio);
+                line("the page /ops/receivables", &figures.page);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench { scenario: BenchScenario::Portal { seconds, json } } => {
             let db = db::open_existing(&config.database).await?;
             let figures = bench::portal(db, config, seconds).await?;
@@ -262,6 +282,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { scenario: BenchScenario::Dispatch { solomon: Some(dir), seconds, instances, json, .. } } => {
+            bench::solomon::report(&dir, &instances, seconds.unwrap_or(10.0), json)
+        }
+        Command::Bench { scenario: BenchScenario::Dispatch { solomon: None, seconds, jobs, json, .. } } => {
+            bench::dispatch_day::report(jobs, seconds.unwrap_or(4.0), today(), json)
         }
         Command::Backup { to } => {
             let db = db::open_existing(&config.database).await?;

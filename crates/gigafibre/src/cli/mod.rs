@@ -193,6 +193,40 @@ pub enum BenchScenario {
         #[arg(long)]
         json: bool,
     },
+    /// Auto-dispatch: the Solomon VRPTW instances against the best known
+    /// (fewest vehicles, then distance), or a dispatch day on the demo's
+    /// technicians. Every plan is checked by the feasibility checker.
+    Dispatch {
+        /// The folder of Solomon instances and best-known.tsv.
+        #[arg(long, value_name = "DIR", required_unless_present = "isp_day", conflicts_with = "isp_day")]
+        solomon: Option<PathBuf>,
+        /// A day of the demo's technicians with a few hundred jobs instead.
+        #[arg(long)]
+        isp_day: bool,
+        /// Search budget per instance (Solomon: 10 s; the dispatch day: 4 s).
+        #[arg(long)]
+        seconds: Option<f64>,
+        /// Only these instances, comma-separated (C101,R201,…).
+        #[arg(long, value_delimiter = ',')]
+        instances: Vec<String>,
+        /// Jobs in the dispatch day.
+        #[arg(long, default_value_t = 250)]
+        jobs: usize,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The aging of receivables on the database DATABASE_URL names (SQLite or
+    /// PostgreSQL, seeded at full scale): our grouped query and the whole
+    /// page, beside one hand-written SQL statement through the plain driver.
+    Aging {
+        /// Times each is measured.
+        #[arg(long, default_value_t = 50)]
+        runs: u64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The monthly billing run over the full demo data in SQLite (seeded into
     /// a scratch file): our run beside a bare-bones rusqlite program writing
     /// the same rows, then the run again, which must add nothing.

@@ -13,13 +13,19 @@ use serde::Deserialize;
 
 use crate::db::{DatabaseTarget, TargetError};
 
+mod company;
 mod oidc;
 mod outbound;
+mod stripe;
 
+pub use company::CompanySettings;
+use company::company_settings;
 use oidc::oidc_settings;
 pub use oidc::{MappedRole, OidcClient, OidcSettings, RoleMap};
 pub use outbound::{Allowlist, SmsSettings, SmtpSettings, SmtpTls};
 use outbound::{sms_settings, smtp_settings};
+pub use stripe::StripeSettings;
+use stripe::stripe_settings;
 
 /// Where a setting's value came from, shown by `config check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +103,10 @@ pub struct Config {
     /// Whether `serve` runs the billing every day; paused while the legacy
     /// system still bills (a manual `billing run` works either way).
     pub billing_schedule: BillingSchedule,
+    /// Card payments; customers pay by other means until key and webhook secret are set.
+    pub stripe: StripeSettings,
+    /// Who sends the invoices, as printed on them.
+    pub company: CompanySettings,
     pub sources: BTreeMap<&'static str, Source>,
 }
 
@@ -153,7 +163,15 @@ struct FileSettings {
     oidc_scopes: Option<ListSetting>,
     oidc_groups_claim: Option<String>,
     oidc_role_map: Option<ListSetting>,
+    staff_email_links: Option<bool>,
     billing_schedule: Option<String>,
+    stripe_api_base: Option<String>,
+    stripe_secret_key: Option<String>,
+    stripe_webhook_secret: Option<String>,
+    company_name: Option<String>,
+    company_address: Option<String>,
+    gst_number: Option<String>,
+    qst_number: Option<String>,
 }
 
 /// A list in the TOML file: `"a, b"` or `["a", "b"]`.
@@ -207,6 +225,15 @@ impl Layers<'_> {
     }
 }
 
+/// A yes-or-no setting.
+fn parse_flag(name: &'static str, text: &str) -> Result<bool, ConfigError> {
+    match text.trim().to_lowercase().as_str() {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        _ => Err(invalid(name, text, "use true or false")),
+    }
+}
+
 impl Config {
     /// Loads from the process environment and the optional file.
     pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
@@ -228,6 +255,8 @@ impl Config {
         let smtp = smtp_settings(&mut layers, &mut settings)?;
         let sms = sms_settings(&mut layers, &mut settings)?;
         let oidc = oidc_settings(&mut layers, &mut settings)?;
+        let stripe = stripe_settings(&mut layers, &mut settings)?;
+        let company = company_settings(&mut layers, &mut settings)?;
 
         let database_url = layers.pick(
             "database_url",
@@ -302,11 +331,7 @@ impl Config {
             settings.trust_forwarded_for.map(|b| b.to_string()),
             "false",
         );
-        let trust_forwarded_for = match trust_text.trim().to_lowercase().as_str() {
-            "true" | "yes" | "1" => true,
-            "false" | "no" | "0" => false,
-            _ => return Err(invalid("GIGAFIBRE_TRUST_FORWARDED_FOR", &trust_text, "use true or false")),
-        };
+        let trust_forwarded_for = parse_flag("GIGAFIBRE_TRUST_FORWARDED_FOR", &trust_text)?;
 
         let schedule_text =
             layers.pick("billing_schedule", &["GIGAFIBRE_BILLING_SCHEDULE"], settings.billing_schedule, "daily");
@@ -330,6 +355,8 @@ impl Config {
             trust_forwarded_for,
             oidc,
             billing_schedule,
+            stripe,
+            company,
             sources: layers.sources,
         })
     }
@@ -400,9 +427,13 @@ impl Config {
                 source("billing_schedule")
             ),
         });
+        lines.push(self.stripe.report_line(&source("stripe_secret_key").to_string()));
+        lines.push(self.company.report_line(&source("gst_number").to_string()));
         let mut problems = self.smtp.problems();
         problems.extend(self.sms.problems());
         problems.extend(self.oidc.problems(self.environment == Environment::Production));
+        problems.extend(self.stripe.problems());
+        problems.extend(self.company.problems(self.environment == Environment::Production));
         if self.environment == Environment::Production {
             if self.public_url.scheme() != "https" {
                 problems.push("public_url must use https in production (GIGAFIBRE_PUBLIC_URL)".to_owned());

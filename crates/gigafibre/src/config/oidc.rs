@@ -1,7 +1,7 @@
 //! Staff single sign-on: the OpenID Connect provider (`GIGAFIBRE_OIDC_*`)
 //! and how its groups become roles.
 
-use super::{ConfigError, FileSettings, Layers, ListSetting, Secret, invalid, secret};
+use super::{ConfigError, FileSettings, Layers, ListSetting, Secret, invalid, parse_flag, secret};
 use crate::ops::roles::Role;
 
 /// What a provider group gives: a staff role, or the technician app (which
@@ -79,6 +79,10 @@ pub struct OidcSettings {
     /// The ID token claim that lists the person's groups.
     pub groups_claim: String,
     pub role_map: RoleMap,
+    /// Staff may still ask for a sign-in link by e-mail once sign-on is
+    /// set up (`GIGAFIBRE_STAFF_EMAIL_LINKS`); off by default, since a link
+    /// by e-mail goes round the provider's checks (second factor, groups).
+    pub email_links: bool,
 }
 
 /// The three settings sign-on needs, once all are there.
@@ -102,6 +106,12 @@ impl OidcSettings {
 
     pub fn is_configured(&self) -> bool {
         self.client().is_some()
+    }
+
+    /// Whether the sign-in page offers a link by e-mail: always without a
+    /// provider, and with one only where the install asks for it.
+    pub fn email_links_offered(&self) -> bool {
+        !self.is_configured() || self.email_links
     }
 
     /// The provider's name for people: the one configured, else its host.
@@ -133,7 +143,7 @@ impl OidcSettings {
     pub fn report_line(&self, source: &str) -> String {
         match self.client() {
             Some(client) => format!(
-                "sso           {} ({}), client {}, secret ***, scopes {}, groups claim {}, roles {}  ({source})",
+                "sso           {} ({}), client {}, secret ***, scopes {}, groups claim {}, roles {}, links by e-mail {}  ({source})",
                 client.issuer,
                 self.display_name().unwrap_or_default(),
                 client.client_id,
@@ -144,6 +154,7 @@ impl OidcSettings {
                 } else {
                     self.role_map.describe()
                 },
+                if self.email_links { "also" } else { "off" },
             ),
             None => "sso           not set: staff sign in with a link by e-mail".to_owned(),
         }
@@ -191,7 +202,14 @@ pub(super) fn oidc_settings(layers: &mut Layers<'_>, file: &mut FileSettings) ->
             .optional("oidc_role_map", "GIGAFIBRE_OIDC_ROLE_MAP", file.oidc_role_map.take().map(ListSetting::joined))
             .unwrap_or_default(),
     )?;
-    Ok(OidcSettings { issuer, client_id, client_secret, name, scopes, groups_claim, role_map })
+    let email_links_text = layers.pick(
+        "staff_email_links",
+        &["GIGAFIBRE_STAFF_EMAIL_LINKS"],
+        file.staff_email_links.take().map(|b| b.to_string()),
+        "false",
+    );
+    let email_links = parse_flag("GIGAFIBRE_STAFF_EMAIL_LINKS", &email_links_text)?;
+    Ok(OidcSettings { issuer, client_id, client_secret, name, scopes, groups_claim, role_map, email_links })
 }
 
 #[cfg(test)]

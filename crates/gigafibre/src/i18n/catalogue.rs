@@ -16,6 +16,8 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/billing", include_str!("../ops/billing/fr.toml"), include_str!("../ops/billing/en.toml")),
     ("ops/records", include_str!("../ops/records/fr.toml"), include_str!("../ops/records/en.toml")),
     ("ops/sso", include_str!("../ops/sso/fr.toml"), include_str!("../ops/sso/en.toml")),
+    ("ops/receivables", include_str!("../ops/receivables/fr.toml"), include_str!("../ops/receivables/en.toml")),
+    ("billing/printable", include_str!("../billing/printable/fr.toml"), include_str!("../billing/printable/en.toml")),
 ];
 
 fn source(lang: Lang, file: &(&'static str, &'static str, &'static str)) -> &'static str {

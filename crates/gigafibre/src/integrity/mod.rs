@@ -34,10 +34,11 @@ const RULES: &[Rule] = &[
             - COALESCE((SELECT SUM(c.total_cents) FROM credit_notes c WHERE c.invoice_id = i.id), 0)",
     },
     Rule {
-        description: "every customer balance equals invoices less payments less credit notes",
+        description: "every customer balance equals invoices less payments, plus refunds, less credit notes",
         violations: "SELECT c.account_number AS label FROM customers c WHERE c.balance_cents <> \
             COALESCE((SELECT SUM(i.total_cents) FROM invoices i WHERE i.customer_id = c.id AND i.status <> 'void'), 0) \
             - COALESCE((SELECT SUM(p.amount_cents) FROM payments p WHERE p.customer_id = c.id), 0) \
+            + COALESCE((SELECT SUM(r.amount_cents) FROM refunds r WHERE r.customer_id = c.id), 0) \
             - COALESCE((SELECT SUM(n.total_cents) FROM credit_notes n WHERE n.customer_id = c.id), 0)",
     },
     Rule {
@@ -45,15 +46,21 @@ const RULES: &[Rule] = &[
         violations: "SELECT i.number AS label FROM invoices i WHERE i.status = 'paid' AND i.balance_cents <> 0",
     },
     Rule {
-        description: "no payment is allocated beyond its amount",
+        description: "no payment is allocated or refunded beyond its amount",
         violations: "SELECT CAST(p.id AS TEXT) AS label FROM payments p WHERE p.amount_cents < \
-            COALESCE((SELECT SUM(a.amount_cents) FROM payment_allocations a WHERE a.payment_id = p.id), 0)",
+            COALESCE((SELECT SUM(a.amount_cents) FROM payment_allocations a WHERE a.payment_id = p.id), 0) \
+            + COALESCE((SELECT SUM(r.amount_cents) FROM refunds r WHERE r.payment_id = p.id), 0)",
     },
     Rule {
         description: "every allocation settles an invoice of the customer who paid",
         violations: "SELECT CAST(a.id AS TEXT) AS label FROM payment_allocations a \
             JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id \
             WHERE p.customer_id <> i.customer_id",
+    },
+    Rule {
+        description: "every refund goes back to the customer who paid",
+        violations: "SELECT CAST(r.id AS TEXT) AS label FROM refunds r \
+            JOIN payments p ON p.id = r.payment_id WHERE p.customer_id <> r.customer_id",
     },
     Rule {
         description: "installed equipment is at a customer's, van stock is with a technician",

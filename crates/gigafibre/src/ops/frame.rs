@@ -1,7 +1,7 @@
 //! What every ops page shares: who is signed in, the sections their role
 //! reaches, the sign-out and search forms' token.
 
-use super::roles::{Allowed, AnyRole, ManageTeam, ReadBilling, ReadOutbox, Role, Staff};
+use super::roles::{Allowed, AnyRole, ManageTeam, ReadBilling, ReadOutbox, ReadReceivables, Role, Staff};
 
 /// A section of the ops app in the side navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -9,6 +9,7 @@ pub enum Section {
     Dashboard,
     Clients,
     Tickets,
+    Receivables,
     Team,
     Billing,
     Outbox,
@@ -16,12 +17,13 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 7] = [
+    const ALL: [Section; 8] = [
         Section::Dashboard,
         Section::Clients,
         Section::Tickets,
-        Section::Team,
+        Section::Receivables,
         Section::Billing,
+        Section::Team,
         Section::Outbox,
         Section::Audit,
     ];
@@ -31,6 +33,7 @@ impl Section {
             Section::Dashboard => "/ops",
             Section::Clients => "/ops/clients",
             Section::Tickets => "/ops/tickets",
+            Section::Receivables => "/ops/receivables",
             Section::Team => "/ops/equipe",
             Section::Billing => super::billing::RUNS_PATH,
             Section::Outbox => "/ops/outbox",
@@ -43,6 +46,7 @@ impl Section {
             Section::Dashboard => "ops.nav.dashboard",
             Section::Clients => "ops.nav.clients",
             Section::Tickets => "ops.nav.tickets",
+            Section::Receivables => "ops.nav.receivables",
             Section::Team => "ops.nav.team",
             Section::Billing => "ops.nav.billing",
             Section::Outbox => "ops.nav.outbox",
@@ -54,6 +58,7 @@ impl Section {
     fn reachable_by(self, role: Role) -> bool {
         match self {
             Section::Dashboard | Section::Clients | Section::Tickets => AnyRole::admits(role),
+            Section::Receivables => ReadReceivables::admits(role),
             Section::Team => ManageTeam::admits(role),
             Section::Billing => ReadBilling::admits(role),
             Section::Outbox => ReadOutbox::admits(role),

@@ -2,7 +2,8 @@
 //! ends, read-only, never through a customer's token.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
+use chrono::Duration;
 use gigafibre_db::entities::{customer, staff};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use serde::Deserialize;
@@ -10,7 +11,7 @@ use serde_json::json;
 
 use super::roles::{EditClients, Staff};
 use crate::audit::{self, Actor, Change};
-use crate::auth::session::{self, Owner};
+use crate::auth::session::{self, IMPERSONATION_HOURS};
 use crate::portal::CurrentCustomer;
 use crate::web::{AppState, PageError, RequestLang};
 
@@ -42,8 +43,11 @@ pub async fn start(
     let Some(found) = found else { return Err(PageError::not_found(lang)) };
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await.map_err(db_error)?;
-    let owner = Owner::Impersonation { customer_id: found.id, staff_id: staff.member.id };
-    let new = session::start(&txn, owner, now, Some("impersonation".into())).await.map_err(db_error)?;
+    let new = session::start_impersonation(&txn, found.id, staff.member.id, staff.session_ends_at, now)
+        .await
+        .map_err(db_error)?;
+    // One session per browser at a time: the staff session is handed back
+    // (until its own end) when the look ends.
     session::end(&txn, &staff.cookie_value).await.map_err(db_error)?;
     let actor = Actor { kind: "staff", id: Some(staff.member.id), label: staff.member.email.clone() };
     let change = Change {
@@ -51,7 +55,7 @@ pub async fn start(
         entity: "customer",
         entity_id: Some(found.id),
         before: json!(null),
-        after: json!({ "account": found.account_number, "ends_at_latest": now + chrono::Duration::hours(1) }),
+        after: json!({ "account": found.account_number, "ends_at_latest": (now + Duration::hours(IMPERSONATION_HOURS)).min(staff.session_ends_at) }),
     };
     audit::record(&txn, &actor, change, now).await.map_err(db_error)?;
     txn.commit().await.map_err(db_error)?;
@@ -63,7 +67,8 @@ pub struct EndForm {
     csrf: String,
 }
 
-/// Ends the look and gives the member of staff a fresh session of their own.
+/// Ends the look and hands the member of staff back their own session, which
+/// ends when it would have: a look at the portal never lengthens a session.
 pub async fn end(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
@@ -78,13 +83,13 @@ pub async fn end(
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await.map_err(db_error)?;
     session::end(&txn, &current.cookie_value).await.map_err(db_error)?;
-    let active = staff::Entity::find_by_id(staff_id).one(&txn).await.map_err(db_error)?.is_some_and(|m| m.active);
-    if !active {
-        txn.commit().await.map_err(db_error)?;
-        return Ok(Redirect::to("/ops/sign-in").into_response());
-    }
-    let new = session::start(&txn, Owner::Staff(staff_id), now, None).await.map_err(db_error)?;
-    let actor = Actor { kind: "staff", id: Some(staff_id), label: format!("staff {staff_id}") };
+    let member = staff::Entity::find_by_id(staff_id).one(&txn).await.map_err(db_error)?.filter(|m| m.active);
+    let resume_until = current.resumes_staff_until.filter(|until| *until > now);
+    let actor = Actor {
+        kind: "staff",
+        id: Some(staff_id),
+        label: member.as_ref().map_or_else(|| format!("staff {staff_id}"), |m| m.email.clone()),
+    };
     let change = Change {
         action: "impersonation_end",
         entity: "customer",
@@ -93,6 +98,11 @@ pub async fn end(
         after: json!(null),
     };
     audit::record(&txn, &actor, change, now).await.map_err(db_error)?;
+    let (Some(_), Some(until)) = (member, resume_until) else {
+        txn.commit().await.map_err(db_error)?;
+        return Ok(session::redirect_with_cookie(&state.config, "/ops/sign-in", None));
+    };
+    let new = session::resume_staff(&txn, staff_id, until, now).await.map_err(db_error)?;
     txn.commit().await.map_err(db_error)?;
     Ok(session::redirect_with_cookie(&state.config, "/ops", Some(&new.cookie_value)))
 }

@@ -10,9 +10,10 @@ pub(crate) mod dashboard;
 mod frame;
 mod impersonation;
 mod pages;
+pub(crate) mod receivables;
 pub(crate) mod records;
 pub(crate) mod search;
-mod sso;
+pub mod sso;
 mod team;
 mod tickets;
 
@@ -35,5 +36,6 @@ pub fn routes() -> Router<AppState> {
         .merge(tickets::routes())
         .merge(team::routes())
         .merge(records::routes())
+        .merge(receivables::routes())
         .merge(sso::routes())
 }

@@ -21,6 +21,8 @@ struct SignInPage {
     current_path: String,
     /// The identity provider's name, when single sign-on is set up.
     sso_name: Option<String>,
+    /// Whether the form that e-mails a link is offered.
+    email_links: bool,
     view: SignInView,
 }
 
@@ -42,7 +44,8 @@ pub(crate) fn sign_in_page(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let sso_name = config.oidc.display_name();
-    let page = SignInPage { m: Messages::new(lang), current_path: "/ops/sign-in".into(), sso_name, view };
+    let email_links = config.oidc.email_links_offered();
+    let page = SignInPage { m: Messages::new(lang), current_path: "/ops/sign-in".into(), sso_name, email_links, view };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;
     Ok((status, [(header::CACHE_CONTROL, "no-store"), (header::REFERRER_POLICY, "same-origin")], Html(html))
         .into_response())

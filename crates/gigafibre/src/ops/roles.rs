@@ -8,6 +8,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use gigafibre_db::entities::staff;
 use sea_orm::EntityTrait;
 
@@ -89,6 +90,14 @@ capability!(
     ReadOutbox: Agent | Billing
 );
 capability!(
+    /// Reading what customers owe: statements and the aging of receivables.
+    ReadReceivables: Agent | Billing
+);
+capability!(
+    /// Moving money: recording payments, refunds, credit notes.
+    HandleMoney: Billing
+);
+capability!(
     /// The billing runs: what each issued, for how much, what it could not bill.
     ReadBilling: Billing
 );
@@ -103,6 +112,8 @@ pub struct Staff<R: Allowed> {
     pub role: Role,
     pub csrf_token: String,
     pub cookie_value: String,
+    /// When this session ends.
+    pub session_ends_at: DateTime<Utc>,
     allowed: PhantomData<R>,
 }
 
@@ -150,7 +161,8 @@ impl<R: Allowed> FromRequestParts<AppState> for Staff<R> {
             let lang = crate::web::language::lang_of(parts);
             return Err(Refused::Forbidden(PageError::not_allowed(lang)));
         }
-        Ok(Staff { member, role, csrf_token: row.csrf_token, cookie_value, allowed: PhantomData })
+        let session_ends_at = row.expires_at;
+        Ok(Staff { member, role, csrf_token: row.csrf_token, cookie_value, session_ends_at, allowed: PhantomData })
     }
 }
 
@@ -166,5 +178,7 @@ mod tests {
         assert!(WorkTickets::admits(Role::Dispatcher) && !WorkTickets::admits(Role::Billing));
         assert!(ManageTeam::admits(Role::Admin) && !ManageTeam::admits(Role::Agent));
         assert!(ReadOutbox::admits(Role::Agent) && !ReadOutbox::admits(Role::Dispatcher));
+        assert!(ReadReceivables::admits(Role::Agent) && !ReadReceivables::admits(Role::Dispatcher));
+        assert!(HandleMoney::admits(Role::Billing) && !HandleMoney::admits(Role::Agent));
     }
 }

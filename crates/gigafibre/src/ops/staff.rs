@@ -2,7 +2,7 @@
 //! before anything else is set up (`gigafibre staff add`, `staff link`).
 
 use chrono::{DateTime, Duration, Utc};
-use gigafibre_db::entities::{session, staff, staff_link};
+use gigafibre_db::entities::{session, staff, staff_identity, staff_link};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -46,12 +46,7 @@ pub async fn deactivate<C: ConnectionTrait>(
         .filter(staff::Column::Id.eq(member.id))
         .exec(conn)
         .await?;
-    session::Entity::delete_many().filter(session::Column::StaffId.eq(member.id)).exec(conn).await?;
-    staff_link::Entity::delete_many()
-        .filter(staff_link::Column::StaffId.eq(member.id))
-        .filter(staff_link::Column::UsedAt.is_null())
-        .exec(conn)
-        .await?;
+    end_access(conn, member.id).await?;
     let actor = Actor { kind: "system", id: None, label: "gigafibre staff deactivate".into() };
     let change = Change {
         action: "staff_deactivate",
@@ -62,6 +57,18 @@ pub async fn deactivate<C: ConnectionTrait>(
     };
     audit::record(conn, &actor, change, now).await?;
     Ok(staff::Model { active: false, ..member })
+}
+
+/// Ends every session of a member of staff (their looks at the portal as a
+/// customer too) and every link not yet used.
+pub async fn end_access<C: ConnectionTrait>(conn: &C, staff_id: i64) -> Result<(), DbErr> {
+    session::Entity::delete_many().filter(session::Column::StaffId.eq(staff_id)).exec(conn).await?;
+    staff_link::Entity::delete_many()
+        .filter(staff_link::Column::StaffId.eq(staff_id))
+        .filter(staff_link::Column::UsedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Adds a member of staff, or changes the role of an existing one.
@@ -82,6 +89,13 @@ pub async fn add<C: ConnectionTrait>(
                 .col_expr(staff::Column::Role, role.code().into())
                 .col_expr(staff::Column::Active, true.into())
                 .filter(staff::Column::Id.eq(member.id))
+                .exec(conn)
+                .await?;
+            // A role given here is the staff table's: single sign-on stops
+            // taking it from the provider's groups unless they name one.
+            staff_identity::Entity::update_many()
+                .col_expr(staff_identity::Column::RoleFromGroups, false.into())
+                .filter(staff_identity::Column::StaffId.eq(member.id))
                 .exec(conn)
                 .await?;
             Ok(staff::Model { role: role.code().into(), active: true, ..member })

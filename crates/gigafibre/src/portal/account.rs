@@ -27,6 +27,10 @@ struct Dashboard {
     name: String,
     balance: String,
     owes: bool,
+    /// Card payments are set up and the customer (not staff looking as them) is here.
+    can_pay: bool,
+    /// The customer has saved cards at Stripe to manage.
+    can_manage_cards: bool,
     next_invoice: Option<String>,
     recent: Vec<InvoiceRow>,
 }
@@ -79,6 +83,9 @@ pub async fn dashboard(
         .fetch_page(0)
         .await
         .map_err(db_error)?;
+    let can_pay = state.config.stripe.is_configured() && current.impersonated_by.is_none();
+    let can_manage_cards =
+        can_pay && super::payments::stripe_customer_of(&state.db, customer.id).await.map_err(db_error)?.is_some();
     let today = state.clock.now().date_naive();
     let next_invoice = next_billing_date(today, customer.billing_day).map(|d| date(&m, d));
     let page = Dashboard {
@@ -91,6 +98,8 @@ pub async fn dashboard(
             .unwrap_or_else(|| format!("{} {}", customer.first_name, customer.last_name)),
         balance: Money::from_cents(customer.balance_cents).format(lang),
         owes: customer.balance_cents > 0,
+        can_pay,
+        can_manage_cards,
         next_invoice,
         recent: recent.iter().map(|i| row(&m, i)).collect(),
         m,
@@ -161,6 +170,8 @@ struct InvoicePage {
     /// The member of staff looking at the portal as this customer.
     impersonating: Option<String>,
     invoice: InvoiceRow,
+    /// The invoice still owes and the customer can pay it online.
+    can_pay: bool,
     due: String,
     lines: Vec<(String, String)>,
     subtotal: String,
@@ -195,6 +206,10 @@ pub async fn invoice(
         current_path: format!("/portal/invoices/{}", found.number),
         csrf: current.csrf_token.clone(),
         impersonating: current.impersonator.clone(),
+        can_pay: state.config.stripe.is_configured()
+            && current.impersonated_by.is_none()
+            && found.status == "open"
+            && found.balance_cents > 0,
         due: date(&m, found.due_date),
         lines: lines.iter().map(|l| (l.description.clone(), Money::from_cents(l.amount_cents).format(lang))).collect(),
         subtotal: Money::from_cents(found.subtotal_cents).format(lang),

@@ -23,6 +23,8 @@ pub struct CurrentCustomer {
     pub impersonated_by: Option<i64>,
     /// That member's name, for the banner every portal page shows them.
     pub impersonator: Option<String>,
+    /// When the staff session the look replaced would have ended.
+    pub resumes_staff_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// No live customer session: a page goes to sign-in and comes back; an
@@ -94,6 +96,7 @@ impl FromRequestParts<AppState> for CurrentCustomer {
                     cookie_value,
                     impersonated_by: row.staff_id,
                     impersonator,
+                    resumes_staff_until: row.resumes_staff_until,
                 }),
                 None => Err(refused(true)),
             },

@@ -7,6 +7,7 @@ mod current;
 pub mod identifier;
 pub mod links;
 mod messages;
+pub(crate) mod payments;
 pub(crate) mod profile;
 mod sign_in;
 mod tickets;
@@ -34,6 +35,10 @@ pub fn routes() -> Router<AppState> {
         .route("/portal", get(account::dashboard))
         .route("/portal/invoices", get(account::invoices))
         .route("/portal/invoices/{number}", get(account::invoice))
+        .route("/portal/pay", post(payments::pay))
+        .route("/portal/cards", post(payments::cards))
+        .route("/portal/payment/success", get(payments::success))
+        .route("/portal/payment/cancel", get(payments::cancelled))
         .route("/portal/account", get(profile::page).post(profile::save))
         .route("/portal/messages", get(messages::page))
         .route("/portal/tickets", get(tickets::list).post(tickets::create))

@@ -4,8 +4,9 @@
 use std::any::Any;
 
 use askama::Template;
-use axum::extract::OriginalUri;
-use axum::http::StatusCode;
+use axum::extract::{OriginalUri, Request};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use rand::RngExt;
 
@@ -20,6 +21,25 @@ struct ErrorPage {
     title_key: &'static str,
     body_key: &'static str,
     error_id: Option<String>,
+    /// Where "back home" leads: the home of the part of the site the reader is in.
+    home: &'static str,
+}
+
+tokio::task_local! {
+    /// The home of the part of the site the request is in, for error pages.
+    static HOME: &'static str;
+}
+
+/// The ops app's pages lead back to the ops app, the portal's to the portal.
+fn home_of(path: &str) -> &'static str {
+    let under = |area: &str| path == area || path.starts_with(&format!("{area}/"));
+    if under("/ops") {
+        "/ops"
+    } else if under("/portal") {
+        "/portal"
+    } else {
+        "/"
+    }
 }
 
 /// An error a page handler returns; it renders itself in the reader's language.
@@ -75,6 +95,13 @@ impl PageError {
     pub fn not_found(lang: Lang) -> PageError {
         PageError { status: StatusCode::NOT_FOUND, lang, error_id: None, words: None }
     }
+
+    /// A request the server could not read (a number that is not one, a
+    /// form field missing), with the status the reader got.
+    pub fn unreadable(lang: Lang, status: StatusCode) -> PageError {
+        let words = Some(("error.unreadable.title", "error.unreadable.body"));
+        PageError { status, lang, error_id: None, words }
+    }
 }
 
 impl IntoResponse for PageError {
@@ -91,12 +118,39 @@ impl IntoResponse for PageError {
             title_key,
             body_key,
             error_id: self.error_id.filter(|_| self.status == StatusCode::INTERNAL_SERVER_ERROR),
+            home: HOME.try_with(|home| *home).unwrap_or("/"),
         };
         match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),
             Err(_) => self.status.into_response(),
         }
     }
+}
+
+/// axum answers a path, query or form it cannot read with a line of English
+/// plain text; pages answer it as an error page in the reader's language
+/// instead. The JSON API and the payment provider's webhooks keep theirs.
+/// Every error page of the request leads back to the home of its part of
+/// the site.
+pub async fn explain_rejections(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let lang = super::language::lang_of(&parts);
+    let page = !["/api/", "/webhook/"].iter().any(|prefix| parts.uri.path().starts_with(prefix));
+    let home = home_of(parts.uri.path());
+    HOME.scope(home, explained(Request::from_parts(parts, body), next, lang, page)).await
+}
+
+async fn explained(request: Request, next: Next, lang: Lang, page: bool) -> Response {
+    let response = next.run(request).await;
+    let plain_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/plain"));
+    if page && plain_text && response.status().is_client_error() {
+        return PageError::unreadable(lang, response.status()).into_response();
+    }
+    response
 }
 
 pub async fn not_found(RequestLang(lang): RequestLang, OriginalUri(_uri): OriginalUri) -> PageError {

@@ -18,7 +18,7 @@ async fn seed_then_stats_and_check() {
     assert_eq!(counts["customers"], 200);
 
     let check = gigafibre(&db, dir.path(), &["check"]).success();
-    assert!(check.stdout.contains("All 10 checks passed"), "{}", check.stdout);
+    assert!(check.stdout.contains("All 11 checks passed"), "{}", check.stdout);
 }
 
 #[tokio::test]

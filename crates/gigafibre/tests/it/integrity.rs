@@ -43,7 +43,11 @@ async fn a_customer_balance_out_of_step() {
 
 #[tokio::test]
 async fn a_payment_allocated_beyond_its_amount() {
-    breaks("UPDATE payments SET amount_cents = 1 WHERE id = 1", "no payment is allocated beyond its amount").await;
+    breaks(
+        "UPDATE payments SET amount_cents = 1 WHERE id = 1",
+        "no payment is allocated or refunded beyond its amount",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -66,6 +70,17 @@ async fn an_installed_device_with_no_customer() {
     breaks(
         "UPDATE equipment SET customer_id = NULL WHERE id = (SELECT MIN(id) FROM equipment WHERE status = 'installed')",
         "installed equipment is at a customer's",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_refund_to_someone_who_did_not_pay() {
+    breaks(
+        "INSERT INTO refunds (payment_id, customer_id, amount_cents, reason, refunded_at) \
+         SELECT p.id, (SELECT MIN(c.id) FROM customers c WHERE c.id <> p.customer_id), 1, '', p.received_at \
+         FROM payments p WHERE p.id = 1",
+        "every refund goes back to the customer who paid",
     )
     .await;
 }

@@ -9,6 +9,7 @@
 //! sequence, and a unique key on (subscription, first day charged) refuses
 //! a doubled line.
 
+mod credit;
 mod draft;
 mod load;
 pub mod record;

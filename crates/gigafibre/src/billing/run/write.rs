@@ -140,6 +140,7 @@ pub async fn commit(
         .await?;
 
     add_to_balances(&txn, &invoice_ids).await?;
+    super::credit::spend_credit(&txn, &owed_by_customer(&invoices)).await?;
 
     number_sequence::Entity::update_many()
         .col_expr(number_sequence::Column::LastValue, Expr::value(last + invoices.len() as i64))
@@ -191,6 +192,19 @@ async fn invoice_ids<C: ConnectionTrait>(conn: &C, numbers: &[String]) -> Result
         ids.extend(rows.into_iter().map(|(id, number)| (number, id)));
     }
     Ok(ids)
+}
+
+/// Each customer of the batch with what their new invoices add to their
+/// balance.
+fn owed_by_customer(invoices: &[&super::draft::Invoice]) -> Vec<(i64, i64)> {
+    let mut owed: Vec<(i64, i64)> = Vec::new();
+    for invoice in invoices {
+        match owed.last_mut() {
+            Some((customer, total)) if *customer == invoice.customer_id => *total += invoice.totals.total.cents(),
+            _ => owed.push((invoice.customer_id, invoice.totals.total.cents())),
+        }
+    }
+    owed
 }
 
 /// Each customer owes the new invoices' totals, summed by the database from

@@ -20,7 +20,7 @@ use crate::i18n::{Lang, Messages, local_date, local_time};
 use crate::ops::dashboard::display_name;
 use crate::ops::frame::{Frame, Section};
 use crate::ops::records::audit::{AuditRow, trail_for};
-use crate::ops::roles::{Allowed, AnyRole, EditClients, Staff, WorkTickets};
+use crate::ops::roles::{Allowed, AnyRole, EditClients, HandleMoney, ReadReceivables, Staff, WorkTickets};
 use crate::web::{AppState, PageError, RequestLang};
 
 /// How many of each kind of record the page lists (the newest).
@@ -47,6 +47,7 @@ pub struct DeviceRow {
 }
 
 pub struct InvoiceRow {
+    id: i64,
     number: String,
     issued: String,
     due: String,
@@ -88,6 +89,8 @@ struct DetailPage {
     frame: Frame,
     can_edit: bool,
     can_open_tickets: bool,
+    can_handle_money: bool,
+    can_read_receivables: bool,
     access: Option<&'static str>,
     customer: customer::Model,
     name: String,
@@ -172,6 +175,8 @@ pub async fn render<R: Allowed>(
         frame: Frame::new(staff, Section::Clients),
         can_edit,
         can_open_tickets: WorkTickets::admits(staff.role),
+        can_handle_money: HandleMoney::admits(staff.role),
+        can_read_receivables: ReadReceivables::admits(staff.role),
         access: view.access,
         name: display_name(&found),
         balance: Money::from_cents(found.balance_cents).format(lang),
@@ -254,6 +259,7 @@ async fn invoices(db: &DatabaseConnection, id: i64, lang: Lang, today: NaiveDate
     Ok(rows
         .into_iter()
         .map(|i| InvoiceRow {
+            id: i.id,
             overdue: i.status == "open" && i.balance_cents > 0 && i.due_date < today,
             number: i.number,
             issued: local_date(lang, i.issue_date),

@@ -59,6 +59,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("staff_sso_create", "ops.audit.action.staff_sso_create"),
     ("staff_sso_update", "ops.audit.action.staff_sso_update"),
     ("staff_sso_sign_in", "ops.audit.action.staff_sso_sign_in"),
+    ("staff_sso_left_groups", "ops.audit.action.staff_sso_left_groups"),
     ("staff_deactivate", "ops.audit.action.staff_deactivate"),
     ("customer_sign_out_everywhere", "ops.audit.action.customer_sign_out_everywhere"),
     ("technician_update", "ops.audit.action.technician_update"),
@@ -67,6 +68,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("technician_activate", "ops.audit.action.technician_activate"),
     ("technician_deactivate", "ops.audit.action.technician_deactivate"),
     ("outbox_retry", "ops.audit.action.outbox_retry"),
+    ("payment_record", "ops.audit.action.payment_record"),
+    ("payment_refund", "ops.audit.action.payment_refund"),
+    ("credit_note_issue", "ops.audit.action.credit_note_issue"),
 ];
 
 /// The kinds of record, their words, and where a record of that kind is shown.

@@ -279,10 +279,13 @@ struct MessagePage {
     status_key: &'static str,
     attempts: i32,
     last_error: Option<String>,
+    /// Catalogue key of why a message stayed in the sandbox.
+    kept_because: Option<&'static str>,
     created: String,
     /// (catalogue key of what the time means, the time)
     next: Option<(&'static str, String)>,
-    sent: Option<String>,
+    /// (catalogue key: handed over or kept here, the time)
+    sent: Option<(&'static str, String)>,
     customer: Option<(i64, String)>,
     ticket: Option<i64>,
     can_retry: bool,
@@ -347,13 +350,26 @@ pub async fn message(
         status: message.status.as_str(),
         status_key: status_key(message.status),
         attempts: message.attempts,
-        last_error: message.last_error.as_deref().map(|e| redactor.redact(e)),
+        last_error: message
+            .last_error
+            .as_deref()
+            .filter(|_| message.status != Status::Sandboxed)
+            .map(|e| redactor.redact(e)),
+        // The sandbox's reason was written for the log, in English: the page
+        // says it in the reader's language.
+        kept_because: (message.status == Status::Sandboxed).then(|| {
+            if message.last_error.is_some() { "ops.outbox.kept.allowlist" } else { "ops.outbox.kept.no_provider" }
+        }),
         created: local_time(lang, message.created_at),
         next,
-        sent: message
-            .sent_at
-            .filter(|_| matches!(message.status, Status::Sent | Status::Sandboxed))
-            .map(|at| local_time(lang, at)),
+        sent: message.sent_at.and_then(|at| {
+            let key = match message.status {
+                Status::Sent => "ops.outbox.sent_at",
+                Status::Sandboxed => "ops.outbox.kept_at",
+                _ => return None,
+            };
+            Some((key, local_time(lang, at)))
+        }),
         customer: message.customer_id.map(|id| (id, names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")))),
         ticket: message.ticket_id,
         can_retry: message.status == Status::Failed,

@@ -40,6 +40,10 @@ pub async fn request(
     if !crate::web::same_origin(&state.config, &headers) {
         return Err(PageError::forbidden(lang));
     }
+    if !state.config.oidc.email_links_offered() {
+        let view = SignInView { error: Some("ops.sso.email.off"), ..SignInView::default() };
+        return sign_in_page(&state.config, lang, view, StatusCode::FORBIDDEN);
+    }
     let typed = form.email.trim().chars().take(254).collect::<String>();
     let Ok(email) = normalise_email(&typed) else {
         let view = SignInView { typed, error: Some("ops.sso.email.invalid"), ..SignInView::default() };

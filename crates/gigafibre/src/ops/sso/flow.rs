@@ -5,16 +5,18 @@
 use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Duration;
 use serde::Deserialize;
 
 use super::attempt;
 use super::identity::{self, Expected};
 use super::provider::Discovery;
 use super::refusal::{Refusal, refused};
+use crate::auth::rate_limit::{self, Limit, Verdict};
 use crate::auth::secret::new_token;
 use crate::auth::session::{self, Owner};
 use crate::i18n::Lang;
-use crate::web::{AppState, PageError, RequestLang};
+use crate::web::{AppState, ClientAddress, PageError, RequestLang};
 
 #[derive(Deserialize)]
 pub struct StartQuery {
@@ -31,11 +33,16 @@ fn ops_path(next: Option<&str>) -> String {
         .unwrap_or_else(|| "/ops".into())
 }
 
+/// Trips to the provider started from one network address per window: a
+/// whole office signing in at nine, not a script.
+pub const STARTS_PER_IP: Limit = Limit { max: 60, window: Duration::minutes(15) };
+
 /// `GET /ops/sso/start`: a new attempt, and the browser off to the provider.
 pub async fn start(
     State(state): State<AppState>,
     Extension(discovery): Extension<Discovery>,
     RequestLang(lang): RequestLang,
+    ClientAddress(ip): ClientAddress,
     Query(query): Query<StartQuery>,
 ) -> Result<Response, PageError> {
     let authorization = match discovery.authorization(&state.config).await {
@@ -45,7 +52,22 @@ pub async fn start(
     let browser = new_token();
     let next = ops_path(query.next.as_deref());
     let now = state.clock.now();
-    attempt::create(&state.db, &authorization, &browser, &next, now).await.map_err(|e| PageError::database(lang, e))?;
+    let db_error = |e| PageError::database(lang, e);
+    // Each start writes a row: one network address cannot write them without end.
+    let txn = crate::db::begin_write(&state.db).await.map_err(db_error)?;
+    let bucket = format!("staff-sso-ip:{}", ip.as_deref().unwrap_or("unknown"));
+    rate_limit::lock(&txn, &bucket).await.map_err(db_error)?;
+    if let Verdict::RetryAfter(seconds) =
+        rate_limit::check(&txn, &bucket, STARTS_PER_IP, now).await.map_err(db_error)?
+    {
+        txn.rollback().await.map_err(db_error)?;
+        let mut response = refused(lang, &Refusal::TooManyStarts, None);
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        return Ok(response);
+    }
+    rate_limit::hit(&txn, &bucket, now).await.map_err(db_error)?;
+    attempt::create(&txn, &authorization, &browser, &next, now).await.map_err(db_error)?;
+    txn.commit().await.map_err(db_error)?;
     let mut response = Redirect::to(authorization.url.as_str()).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
@@ -148,7 +170,9 @@ async fn signed_in(
     let member = match super::admit::admit(&txn, &identity, &state.config.oidc, lang, now).await.map_err(db_error)? {
         Ok(member) => member,
         Err(refusal) => {
-            txn.rollback().await.map_err(db_error)?;
+            // Keeps what a refusal writes on purpose: a withdrawn member's
+            // sessions ended, and why.
+            txn.commit().await.map_err(db_error)?;
             return Ok(Err(refusal));
         }
     };

@@ -145,17 +145,22 @@ pub enum Decision {
     NotStaff,
     /// A staff row that was deactivated here: refused whatever the groups say.
     Deactivated,
+    /// The groups gave the role last time and give none now: the provider
+    /// has withdrawn this person, whatever the staff row still says.
+    LeftGroups,
 }
 
-/// The rule: a deactivated row refuses; then the first mapped group; then
-/// the local staff table; else no one.
-pub fn decide(groups: &[String], map: &RoleMap, local: Option<&staff::Model>) -> Decision {
+/// The rule: a deactivated row refuses; then the first mapped group; then,
+/// for a member whose role the groups decided until now, no one; then the
+/// local staff table; else no one.
+pub fn decide(groups: &[String], map: &RoleMap, local: Option<&staff::Model>, groups_decided: bool) -> Decision {
     if local.is_some_and(|member| !member.active) {
         return Decision::Deactivated;
     }
     match map.role_for(groups.iter().map(String::as_str)) {
         Some(MappedRole::Technician) => Decision::Technician,
         Some(MappedRole::Staff(role)) => Decision::Admit { role, from_groups: true },
+        None if groups_decided && local.is_some() => Decision::LeftGroups,
         None => match local.and_then(|member| Role::from_code(&member.role)) {
             Some(role) => Decision::Admit { role, from_groups: false },
             None => Decision::NotStaff,
@@ -322,19 +327,34 @@ mod tests {
         let map = RoleMap::parse("gf-admins=admin,gf-agents=agent,gf-techs=technician").unwrap();
         let groups = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
         let admin = Decision::Admit { role: Role::Admin, from_groups: true };
-        assert_eq!(decide(&groups(&["gf-admins"]), &map, None), admin);
-        assert_eq!(decide(&groups(&["gf-admins"]), &map, Some(&member("agent", true))), admin);
-        assert_eq!(decide(&groups(&["gf-admins"]), &map, Some(&member("agent", false))), Decision::Deactivated);
+        assert_eq!(decide(&groups(&["gf-admins"]), &map, None, false), admin);
+        assert_eq!(decide(&groups(&["gf-admins"]), &map, Some(&member("agent", true)), false), admin);
+        assert_eq!(decide(&groups(&["gf-admins"]), &map, Some(&member("agent", false)), true), Decision::Deactivated);
         assert_eq!(
-            decide(&groups(&["everyone"]), &map, Some(&member("billing", true))),
+            decide(&groups(&["everyone"]), &map, Some(&member("billing", true)), false),
             Decision::Admit { role: Role::Billing, from_groups: false }
         );
-        assert_eq!(decide(&groups(&[]), &map, None), Decision::NotStaff);
-        assert_eq!(decide(&groups(&["gf-techs"]), &map, None), Decision::Technician);
-        assert_eq!(decide(&groups(&["gf-techs"]), &map, Some(&member("agent", true))), Decision::Technician);
+        assert_eq!(decide(&groups(&[]), &map, None, false), Decision::NotStaff);
+        assert_eq!(decide(&groups(&["gf-techs"]), &map, None, false), Decision::Technician);
+        assert_eq!(decide(&groups(&["gf-techs"]), &map, Some(&member("agent", true)), false), Decision::Technician);
         assert_eq!(
-            decide(&groups(&["gf-techs", "gf-agents"]), &map, None),
+            decide(&groups(&["gf-techs", "gf-agents"]), &map, None, false),
             Decision::Admit { role: Role::Agent, from_groups: true }
+        );
+    }
+
+    #[test]
+    fn a_member_whose_groups_gave_the_role_loses_it_with_the_last_group() {
+        let map = RoleMap::parse("gf-admins=admin").unwrap();
+        let everyone = vec!["everyone".to_owned()];
+        assert_eq!(decide(&everyone, &map, Some(&member("admin", true)), true), Decision::LeftGroups);
+        assert_eq!(decide(&[], &map, Some(&member("admin", true)), true), Decision::LeftGroups);
+        let back = decide(&["gf-admins".to_owned()], &map, Some(&member("admin", true)), true);
+        assert_eq!(back, Decision::Admit { role: Role::Admin, from_groups: true });
+        assert_eq!(
+            decide(&everyone, &map, Some(&member("admin", true)), false),
+            Decision::Admit { role: Role::Admin, from_groups: false },
+            "a role the staff table gave stays with the staff table"
         );
     }
 }

@@ -11,6 +11,8 @@ mod identity;
 mod provider;
 mod refusal;
 
+pub use flow::STARTS_PER_IP;
+
 use axum::Router;
 use axum::extract::Extension;
 use axum::routing::{get, post};

@@ -14,6 +14,8 @@ pub enum Refusal {
     NotConfigured,
     #[error("the identity provider cannot be reached: {0}")]
     Unavailable(String),
+    #[error("too many sign-on starts from one network address")]
+    TooManyStarts,
     #[error("the provider answered with an error: {0}")]
     ProviderError(String),
     #[error("the callback carries no code or no state")]
@@ -42,6 +44,10 @@ pub enum Refusal {
     NotStaff,
     #[error("the staff row is deactivated")]
     Deactivated,
+    #[error("the provider's groups gave the role and give none any more")]
+    LeftGroups,
+    #[error("the staff member with this address is bound to another account at the provider")]
+    OtherAccount,
     #[error("a technician asked for the ops app")]
     Technician,
 }
@@ -53,6 +59,7 @@ impl Refusal {
         match self {
             Refusal::NotConfigured => ("ops.sso.unavailable.title", "ops.sso.not_configured"),
             Refusal::Unavailable(_) => ("ops.sso.unavailable.title", "ops.sso.unavailable"),
+            Refusal::TooManyStarts => ("ops.sso.unavailable.title", "ops.sso.too_many_starts"),
             Refusal::ProviderError(_) => (refused, "ops.sso.provider_error"),
             Refusal::Incomplete | Refusal::UnknownState => (refused, "ops.sso.bad_state"),
             Refusal::OtherBrowser => (refused, "ops.sso.other_browser"),
@@ -66,6 +73,8 @@ impl Refusal {
             Refusal::NoVerifiedEmail => (refused, "ops.sso.no_email"),
             Refusal::NotStaff => ("ops.sso.not_staff.title", "ops.sso.not_staff"),
             Refusal::Deactivated => ("ops.sso.not_staff.title", "ops.sso.deactivated"),
+            Refusal::LeftGroups => ("ops.sso.not_staff.title", "ops.sso.left_groups"),
+            Refusal::OtherAccount => (refused, "ops.sso.other_account"),
             Refusal::Technician => ("ops.sso.technician.title", "ops.sso.technician"),
         }
     }
@@ -74,7 +83,12 @@ impl Refusal {
         match self {
             Refusal::NotConfigured => StatusCode::NOT_FOUND,
             Refusal::Unavailable(_) => StatusCode::BAD_GATEWAY,
-            Refusal::NotStaff | Refusal::Deactivated | Refusal::Technician => StatusCode::FORBIDDEN,
+            Refusal::TooManyStarts => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::NotStaff
+            | Refusal::Deactivated
+            | Refusal::Technician
+            | Refusal::LeftGroups
+            | Refusal::OtherAccount => StatusCode::FORBIDDEN,
             _ => StatusCode::BAD_REQUEST,
         }
     }

@@ -9,7 +9,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use gigafibre_db::entities::{skill, technician, technician_skill};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -380,13 +382,16 @@ async fn tag<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
     let field = format!("skill:{}", skill.code);
-    let existing: Vec<i64> = technician::Entity::find()
+    let mut query = technician::Entity::find()
         .filter(technician::Column::Id.is_in(ids.iter().copied()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|t| t.id)
-        .collect();
+        .order_by_asc(technician::Column::Id);
+    // On PostgreSQL the rows stay locked until the change is saved, taken in
+    // one order, so a bulk change and an edit of one technician take turns
+    // (the edit's fingerprint then sees the new levels and refuses).
+    if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    let existing: Vec<i64> = query.all(conn).await?.into_iter().map(|t| t.id).collect();
     let mut changed = 0;
     for technician_id in existing {
         let this = technician_skill::Entity::find()

@@ -20,6 +20,7 @@ use super::views;
 use crate::audit::Actor;
 use crate::i18n::{Lang, text};
 use crate::ops::roles::{Staff, WorkTickets};
+use crate::outbox::Channel;
 use crate::web::{AppState, PageError, RequestLang};
 
 fn is_htmx(headers: &HeaderMap) -> bool {
@@ -75,6 +76,7 @@ pub async fn reply(
         screen.thread.channel_error = channel_error;
         return refuse_text(screen, htmx);
     }
+    let done = reply_outcome(&state, contact.as_ref().map(|c| c.channel));
     let reply = store::Reply {
         body: &form.body,
         contact,
@@ -91,8 +93,19 @@ pub async fn reply(
         return Ok(back_to(id, "#thread"));
     }
     let mut screen = Screen::load(&state, lang, &staff, id).await?;
-    screen.thread.done = Some("ops.tickets.reply.sent");
+    screen.thread.done = Some(done);
     screen.thread(StatusCode::OK)
+}
+
+/// What became of a reply, as the agent is told: on its way, kept in the
+/// sandbox (no provider for that channel), or in the portal only.
+fn reply_outcome(state: &AppState, channel: Option<Channel>) -> &'static str {
+    let delivered = match channel {
+        None => return "ops.tickets.reply.portal_only",
+        Some(Channel::Email) => state.config.smtp.is_configured(),
+        Some(Channel::Sms) => state.config.sms.is_configured(),
+    };
+    if delivered { "ops.tickets.reply.sent" } else { "ops.tickets.reply.sandboxed" }
 }
 
 fn portal_messages_url(state: &AppState) -> String {

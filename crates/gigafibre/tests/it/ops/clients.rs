@@ -147,6 +147,13 @@ async fn a_customer_page_shows_everything_about_them_and_only_editors_get_edit_c
         .await;
     assert_eq!(edit.status, StatusCode::FORBIDDEN);
     assert_eq!(ops.get("/ops/clients/999999", Some(&agent)).await.status, StatusCode::NOT_FOUND);
+    let typo = ops.get("/ops/clients/12a", Some(&agent)).await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST);
+    assert!(typo.body.contains("<h1>Demande illisible</h1>"), "a page in French, not axum's English: {}", typo.body);
+    assert!(typo.body.contains("class=\"button\" href=\"/ops\""), "back to the ops app, not the public home");
+    let missing_field = ops.post("/ops/impersonate", &agent, &[]).await;
+    assert_eq!(missing_field.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing_field.body.contains("Demande illisible"), "{}", missing_field.body);
 }
 
 #[tokio::test]

@@ -5,6 +5,8 @@
 mod billing;
 mod clients;
 mod dashboard;
+mod printable;
+mod receivables;
 mod records;
 mod roles;
 mod search;
@@ -63,11 +65,17 @@ pub fn start_of_test() -> DateTime<Utc> {
 
 impl Ops {
     pub async fn new() -> Ops {
+        Ops::with_env(Vec::new()).await
+    }
+
+    /// The same, with settings as the environment would give them.
+    pub async fn with_env(env: Vec<(&'static str, String)>) -> Ops {
         let db = TestDatabase::new().await;
         let data = demo::generate(Scale::Small, demo::DEFAULT_SEED, start_of_test().date_naive());
         demo::write_dataset(&db.db, &data, false).await.unwrap();
         let clock = ManualClock::at(start_of_test());
-        let config = Arc::new(Config::load_from(None, &|_| None).unwrap());
+        let lookup = move |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+        let config = Arc::new(Config::load_from(None, &lookup).unwrap());
         let state = AppState { db: db.db.clone(), config, clock: Arc::new(clock.clone()) };
         Ops { app: router(state), db, clock }
     }

@@ -200,6 +200,37 @@ async fn a_message_about_a_ticket_links_to_its_customer_and_ticket() {
 }
 
 #[tokio::test]
+async fn a_message_kept_in_the_sandbox_says_why_in_the_readers_language() {
+    let ops = Ops::new().await;
+    let agent = ops.staff("agent").await;
+    let message = NewMessage {
+        channel: Channel::Sms,
+        to: "+15145550199".into(),
+        subject: None,
+        body_text: "Votre technicien arrive.".into(),
+        body_html: None,
+        language: Lang::Fr,
+        customer_id: None,
+        ticket_id: None,
+    };
+    let id = outbox::enqueue(&ops.db.db, message, ops.clock.now()).await.unwrap();
+    let reason =
+        "not sent: +15145550199 is not on GIGAFIBRE_OUTBOX_ALLOWLIST, which outside production limits who is reached";
+    outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::Status, "sandboxed".into())
+        .col_expr(outbox_message::Column::LastError, reason.into())
+        .col_expr(outbox_message::Column::SentAt, ops.clock.now().into())
+        .filter(outbox_message::Column::Id.eq(id))
+        .exec(&ops.db.db)
+        .await
+        .unwrap();
+    let page = ops.get(&format!("/ops/outbox/{id}"), Some(&agent)).await;
+    assert!(page.body.contains("seuls les destinataires de la liste"), "{}", page.body);
+    assert!(page.body.contains("Gardé ici le") && !page.body.contains("Remis le"), "it was not handed over");
+    assert!(!page.body.contains("not sent:") && !page.body.contains("Dernière erreur"), "no English log line");
+}
+
+#[tokio::test]
 async fn a_sign_in_link_and_code_never_show_in_the_outbox() {
     let ops = Ops::new().await;
     let agent = ops.staff("agent").await;

@@ -6,7 +6,7 @@ use gigafibre::auth::secret;
 use gigafibre::clock::Clock;
 use gigafibre::i18n::Lang;
 use gigafibre::outbox::{self, Channel, NewMessage};
-use gigafibre_db::entities::{customer, session, technician, ticket};
+use gigafibre_db::entities::{customer, invoice, payment, session, technician, ticket};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use super::Ops;
@@ -16,6 +16,8 @@ const CLIENT_EDITORS: &[&str] = &["agent", "billing", "admin"];
 const TICKET_WORKERS: &[&str] = &["agent", "dispatcher", "admin"];
 const TEAM: &[&str] = &["dispatcher", "admin"];
 const OUTBOX: &[&str] = CLIENT_EDITORS;
+const RECEIVABLES: &[&str] = &["agent", "billing", "admin"];
+const MONEY: &[&str] = &["billing", "admin"];
 const BILLING: &[&str] = &["billing", "admin"];
 
 /// A route, and the roles that may use it (admins may use all).
@@ -29,7 +31,7 @@ const fn route(method: Method, path: &'static str, allowed: &'static [&'static s
     Route { method, path, allowed }
 }
 
-/// `{customer}`, `{ticket}`, `{technician}` and `{message}` stand for real ids.
+/// `{customer}`, `{ticket}`, `{technician}`, `{message}`, `{payment}` and `{invoice}` stand for real ids.
 fn matrix() -> Vec<Route> {
     vec![
         route(Method::GET, "/ops", ALL),
@@ -63,6 +65,15 @@ fn matrix() -> Vec<Route> {
         route(Method::GET, "/ops/outbox/{message}", OUTBOX),
         route(Method::POST, "/ops/outbox/{message}/retry", OUTBOX),
         route(Method::GET, "/ops/audit", &["admin"]),
+        route(Method::GET, "/ops/receivables", RECEIVABLES),
+        route(Method::GET, "/ops/clients/{customer}/statement", RECEIVABLES),
+        route(Method::GET, "/ops/clients/{customer}/payments/new", MONEY),
+        route(Method::POST, "/ops/clients/{customer}/payments/new", MONEY),
+        route(Method::GET, "/ops/payments/{payment}/refund", MONEY),
+        route(Method::POST, "/ops/payments/{payment}/refund", MONEY),
+        route(Method::GET, "/ops/invoices/{invoice}/credit-note", MONEY),
+        route(Method::POST, "/ops/invoices/{invoice}/credit-note", MONEY),
+        route(Method::GET, "/ops/invoices/{invoice}/print", ALL),
     ]
 }
 
@@ -72,6 +83,8 @@ struct Ids {
     ticket: i64,
     technician: i64,
     message: i64,
+    payment: i64,
+    invoice: i64,
 }
 
 impl Ids {
@@ -92,6 +105,8 @@ impl Ids {
             ticket: ticket::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
             technician: technician::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
             message: outbox::enqueue(&ops.db.db, message, ops.clock.now()).await.unwrap(),
+            payment: payment::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
+            invoice: invoice::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
         }
     }
 
@@ -100,6 +115,8 @@ impl Ids {
             .replace("{ticket}", &self.ticket.to_string())
             .replace("{technician}", &self.technician.to_string())
             .replace("{message}", &self.message.to_string())
+            .replace("{payment}", &self.payment.to_string())
+            .replace("{invoice}", &self.invoice.to_string())
     }
 }
 
@@ -153,6 +170,7 @@ async fn customer_technician_and_anonymous_sessions_never_reach_the_ops_app() {
         expires_at: Set(ops.clock.now() + chrono::Duration::hours(8)),
         ip: Set(None),
         user_agent: Set(None),
+        resumes_staff_until: Set(None),
     };
     session::Entity::insert(row).exec_without_returning(&ops.db.db).await.unwrap();
     let cookies = [

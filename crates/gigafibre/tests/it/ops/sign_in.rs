@@ -222,6 +222,44 @@ async fn staff_see_the_portal_as_a_customer_read_only_and_logged() {
     assert!(!own.body.contains("Vous voyez le portail comme"), "a customer's own session shows no banner");
 }
 
+/// When the session a cookie names ends, read from the server.
+async fn session_ends(db: &TestDatabase, cookie: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let value = cookie.strip_prefix("gigafibre_session=").unwrap();
+    let row = gigafibre_db::entities::session::Entity::find_by_id(gigafibre::auth::secret::hash(value));
+    row.one(&db.db).await.unwrap().map(|row| row.expires_at)
+}
+
+#[tokio::test]
+async fn a_look_at_the_portal_never_lengthens_the_staff_session_it_hands_back() {
+    let db = TestDatabase::new().await;
+    let clock = ManualClock::at(start());
+    let data =
+        gigafibre::demo::generate(gigafibre::demo::Scale::Small, gigafibre::demo::DEFAULT_SEED, start().date_naive());
+    gigafibre::demo::write_dataset(&db.db, &data, false).await.unwrap();
+    let member = staff::add(&db.db, "agent@gigafibre.ca", "agent", None, start()).await.unwrap();
+    let staff_session = session::start(&db.db, session::Owner::Staff(member.id), start(), None).await.unwrap();
+    let staff_cookie = format!("gigafibre_session={}", staff_session.cookie_value);
+    let signed_out_at = start() + Duration::hours(session::STAFF_SESSION_HOURS);
+    let app = app(&db, &clock);
+
+    // Half an hour before the end of the working day's session.
+    clock.advance(Duration::hours(session::STAFF_SESSION_HOURS) - Duration::minutes(30));
+    let csrf = csrf_in(&send(&app, Method::GET, "/ops", Some(&staff_cookie), None).await.body);
+    let form = format!("csrf={csrf}&account=GF-100002");
+    let looking = send(&app, Method::POST, "/ops/impersonate", Some(&staff_cookie), Some(&form)).await.cookie.unwrap();
+    assert_eq!(session_ends(&db, &looking).await, Some(signed_out_at), "the look ends with the staff session");
+
+    clock.advance(Duration::minutes(10));
+    let portal_csrf = csrf_in(&send(&app, Method::GET, "/portal", Some(&looking), None).await.body);
+    let end_form = format!("csrf={portal_csrf}");
+    let ended = send(&app, Method::POST, "/portal/impersonation/end", Some(&looking), Some(&end_form)).await;
+    assert_eq!((ended.status, ended.location.as_str()), (StatusCode::SEE_OTHER, "/ops"));
+    let back = ended.cookie.unwrap();
+    assert_eq!(session_ends(&db, &back).await, Some(signed_out_at), "handed back until it would have ended");
+    clock.advance(Duration::minutes(21));
+    assert_eq!(send(&app, Method::GET, "/ops", Some(&back), None).await.location, "/ops/sign-in");
+}
+
 #[tokio::test]
 async fn a_link_only_opens_the_door_it_was_made_for() {
     let db = TestDatabase::new().await;

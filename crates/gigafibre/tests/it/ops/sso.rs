@@ -107,8 +107,17 @@ impl Sso {
     }
 
     fn on(db: TestDatabase, issuer: &str) -> Sso {
+        Sso::configured(db, issuer, &[])
+    }
+
+    /// Our server with settings besides the provider's (or in place of them).
+    fn configured(db: TestDatabase, issuer: &str, settings: &[(&'static str, &'static str)]) -> Sso {
         let issuer = issuer.to_owned();
+        let settings = settings.to_vec();
         let env = move |name: &str| {
+            if let Some((_, value)) = settings.iter().find(|(setting, _)| *setting == name) {
+                return Some((*value).to_owned());
+            }
             let value = match name {
                 "GIGAFIBRE_OIDC_ISSUER" => issuer.as_str(),
                 "GIGAFIBRE_OIDC_CLIENT_ID" => CLIENT_ID,
@@ -164,6 +173,22 @@ impl Sso {
         }
         let body = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
         Answer { status, location, set_cookies, body }
+    }
+
+    /// The sign-in page's e-mail form, posted from our own pages.
+    async fn ask_for_link(&self, email: &str) -> (StatusCode, String) {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/ops/sign-in/email")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, "http://127.0.0.1:8080")
+            .header(header::ACCEPT_LANGUAGE, self.lang)
+            .body(Body::from(serde_urlencoded::to_string([("email", email)]).unwrap()))
+            .unwrap();
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
     }
 
     /// Clicks "Se connecter avec …" and signs in at the provider as
@@ -340,6 +365,106 @@ async fn a_deactivated_member_is_refused_even_when_the_groups_say_admin() {
     assert!(!sso.member("denise.former@gigafibre.test").await.unwrap().active, "still deactivated");
     assert_eq!(sso.sessions().await, 0);
     assert!(sso.audit().await.is_empty());
+}
+
+#[tokio::test]
+async fn with_single_sign_on_no_link_is_sent_by_e_mail_unless_the_install_asks_for_it() {
+    // The provider is never reached: the sign-in page and the form only read the settings.
+    let sso = Sso::new("http://127.0.0.1:9").await;
+    let page = sso.app.clone().oneshot(Request::get("/ops/sign-in").body(Body::empty()).unwrap()).await.unwrap();
+    let page = String::from_utf8_lossy(&page.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    assert!(page.contains("Se connecter avec Gigafibre ID"), "{page}");
+    assert!(!page.contains("/ops/sign-in/email"), "no e-mail form beside the provider's button: {page}");
+    staff::add(&sso.db.db, "louis.agent@gigafibre.test", "agent", None, Utc::now()).await.unwrap();
+    let (status, body) = sso.ask_for_link("louis.agent@gigafibre.test").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a link by e-mail would go round the provider's second factor");
+    assert!(body.contains("Utilisez le bouton ci-dessus"), "{body}");
+    let sent = outbox_message::Entity::find().count(&sso.db.db).await.unwrap();
+    assert_eq!(sent, 0);
+
+    let sso = Sso::configured(sso.db, "http://127.0.0.1:9", &[("GIGAFIBRE_STAFF_EMAIL_LINKS", "true")]);
+    let (status, body) = sso.ask_for_link("louis.agent@gigafibre.test").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(outbox_message::Entity::find().count(&sso.db.db).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_member_whose_groups_gave_the_role_loses_access_with_the_last_mapped_group() {
+    if !provider_installed() {
+        return;
+    }
+    let provider = Provider::start(0);
+    let mut sso = Sso::new(&provider.issuer).await;
+    assert_eq!(sso.sign_in("ada.admin@gigafibre.test").await.location, "/ops");
+    let first_browser = sso.cookies.clone();
+
+    // The directory no longer maps Ada's groups to anything here.
+    let db = sso.db;
+    let mut sso = Sso::configured(db, &provider.issuer, &[("GIGAFIBRE_OIDC_ROLE_MAP", "gf-agents=agent")]);
+    let refused = sso.sign_in("ada.admin@gigafibre.test").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("Aucun de vos groupes"), "{}", refused.body);
+    assert_eq!(sso.sessions().await, 0, "the session she still had is over");
+    sso.cookies = first_browser;
+    assert_eq!(sso.get("/ops").await.location, "/ops/sign-in");
+    let ada = sso.member("ada.admin@gigafibre.test").await.unwrap();
+    assert_eq!((ada.role.as_str(), ada.active), ("admin", true), "the row stays for the audit log");
+    assert_eq!(sso.audit().await, ["staff_sso_create", "staff_sso_sign_in", "staff_sso_left_groups"]);
+
+    // An administrator gives her a role here: the staff table decides from now on.
+    staff::add(&sso.db.db, "ada.admin@gigafibre.test", "billing", None, Utc::now()).await.unwrap();
+    sso.new_browser();
+    assert_eq!(sso.sign_in("ada.admin@gigafibre.test").await.location, "/ops");
+    assert_eq!(sso.member("ada.admin@gigafibre.test").await.unwrap().role, "billing");
+}
+
+#[tokio::test]
+async fn a_member_is_known_by_their_account_at_the_provider_not_by_an_address() {
+    if !provider_installed() {
+        return;
+    }
+    let provider = Provider::start(0);
+    let mut sso = Sso::new(&provider.issuer).await;
+    assert_eq!(sso.sign_in("ada.admin@gigafibre.test").await.location, "/ops");
+    let ada = sso.member("ada.admin@gigafibre.test").await.unwrap();
+
+    // Another account at the provider now carries Ada's address: it does not open her account.
+    sso.new_browser();
+    let impostor = sso.sign_in("ada.impostor@gigafibre.test").await;
+    assert_eq!(impostor.status, StatusCode::FORBIDDEN);
+    assert!(impostor.body.contains("liée à un autre compte"), "{}", impostor.body);
+    assert!(!sso.cookies.contains_key("gigafibre_session"));
+
+    // Her address corrected here: her own account still finds her row, and no second one is made.
+    staff_table::Entity::update_many()
+        .col_expr(staff_table::Column::Email, "ada.lavoie@gigafibre.test".into())
+        .filter(staff_table::Column::Id.eq(ada.id))
+        .exec(&sso.db.db)
+        .await
+        .unwrap();
+    sso.new_browser();
+    assert_eq!(sso.sign_in("ada.admin@gigafibre.test").await.location, "/ops");
+    assert_eq!(staff_table::Entity::find().count(&sso.db.db).await.unwrap(), 1);
+    assert!(sso.member("ada.admin@gigafibre.test").await.is_none());
+}
+
+#[tokio::test]
+async fn one_network_address_cannot_start_sign_ins_without_end() {
+    if !provider_installed() {
+        return;
+    }
+    let provider = Provider::start(0);
+    let mut sso = Sso::new(&provider.issuer).await;
+    for _ in 0..gigafibre::ops::sso::STARTS_PER_IP.max {
+        assert_eq!(sso.get("/ops/sso/start").await.status, StatusCode::SEE_OTHER);
+    }
+    let refused = sso.get("/ops/sso/start").await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.body.contains("Attendez quelques minutes"), "{}", refused.body);
+    let attempts = staff_sso_attempt::Entity::find().count(&sso.db.db).await.unwrap();
+    assert_eq!(attempts, gigafibre::ops::sso::STARTS_PER_IP.max, "no row for the refused one");
+    sso.clock.advance(gigafibre::ops::sso::STARTS_PER_IP.window);
+    assert_eq!(sso.get("/ops/sso/start").await.status, StatusCode::SEE_OTHER, "the window passed");
 }
 
 #[tokio::test]

@@ -357,6 +357,10 @@ async fn an_answer_by_sms_goes_to_the_cell_in_english_and_reopens_a_closed_ticke
     assert!(!sent.body.contains("<html"), "a fragment for htmx");
     assert!(sent.body.contains("id=\"thread\"") && sent.body.contains("On our way."));
     assert!(sent.body.contains("id=\"ticket-controls\" hx-swap-oob=\"true\""), "the status panel follows");
+    assert!(
+        sent.body.contains(&escaped("Aucun fournisseur n'est configuré pour ce canal")),
+        "no SMS provider here: the agent is not told it was sent"
+    );
     let queued = outbox_for_ticket(&ops, t.id).await;
     assert_eq!(queued.len(), 1);
     assert_eq!((queued[0].channel.as_str(), queued[0].recipient.as_str()), ("sms", c.cell.as_deref().unwrap()));

@@ -3,6 +3,7 @@
 //! customer may see and change.
 
 mod account;
+mod payments;
 mod sign_in;
 
 use std::sync::Arc;
@@ -53,11 +54,17 @@ fn start_of_test() -> DateTime<Utc> {
 
 impl Portal {
     async fn new() -> Portal {
+        Portal::with_env(Vec::new()).await
+    }
+
+    /// The same, with settings as the environment would give them.
+    async fn with_env(env: Vec<(&'static str, String)>) -> Portal {
         let db = TestDatabase::new().await;
         let data = demo::generate(Scale::Small, demo::DEFAULT_SEED, start_of_test().date_naive());
         demo::write_dataset(&db.db, &data, false).await.unwrap();
         let clock = ManualClock::at(start_of_test());
-        let config = Arc::new(Config::load_from(None, &|_| None).unwrap());
+        let lookup = move |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+        let config = Arc::new(Config::load_from(None, &lookup).unwrap());
         let state = AppState { db: db.db.clone(), config: config.clone(), clock: Arc::new(clock.clone()) };
         Portal { app: router(state), db, clock, config }
     }

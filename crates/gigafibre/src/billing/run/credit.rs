@@ -1,0 +1,31 @@
+//! Credit a customer holds (an overpayment, a payment ahead) pays the
+//! invoices the run has just issued, in the batch's transaction.
+
+use gigafibre_db::entities::customer;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::billing::payments::apply_credit;
+
+/// `added` holds each customer of the batch and what their new invoices
+/// added to their balance, already written. Payments spread their credit on
+/// open invoices as they come, so a customer holds credit exactly when
+/// their balance was below zero before these invoices: only those are
+/// looked at again.
+pub async fn spend_credit<C: ConnectionTrait>(conn: &C, added: &[(i64, i64)]) -> Result<(), DbErr> {
+    for chunk in added.chunks(1_000) {
+        let balances: Vec<(i64, i64)> = customer::Entity::find()
+            .select_only()
+            .columns([customer::Column::Id, customer::Column::BalanceCents])
+            .filter(customer::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (id, balance) in balances {
+            let invoiced = chunk.iter().find(|(customer, _)| *customer == id).map_or(0, |(_, total)| *total);
+            if balance - invoiced < 0 {
+                apply_credit(conn, id).await.map_err(|error| DbErr::Custom(error.to_string()))?;
+            }
+        }
+    }
+    Ok(())
+}
