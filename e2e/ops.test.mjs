@@ -81,7 +81,7 @@ test("an agent signs in with the link e-mailed from the sign-in page and lands o
   agentState = await context.storageState();
   assert.equal(await page.textContent("h1"), "Aujourd'hui");
   assert.equal((await page.textContent(".ops-who")).trim(), "Antoine Agent · Agent au service à la clientèle");
-  assert.deepEqual(await navigation(page), ["Tableau de bord", "Clients", "Billets", "Messages envoyés"]);
+  assert.deepEqual(await navigation(page), ["Tableau de bord", "Clients", "Billets", "Comptes clients", "Messages envoyés"]);
   assert.ok(await page.isVisible(".figures >> text=billets à traiter"));
   await page.screenshot({ path: `${screenshotDir}/ops-dashboard-phone.png`, fullPage: true });
   await context.close();

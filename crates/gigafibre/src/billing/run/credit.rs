@@ -1,6 +1,8 @@
 //! Credit a customer holds (an overpayment, a payment ahead) pays the
 //! invoices the run has just issued, in the batch's transaction.
 
+use std::collections::HashMap;
+
 use gigafibre_db::entities::customer;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
@@ -20,9 +22,9 @@ pub async fn spend_credit<C: ConnectionTrait>(conn: &C, added: &[(i64, i64)]) ->
             .into_tuple()
             .all(conn)
             .await?;
+        let invoiced: HashMap<i64, i64> = chunk.iter().copied().collect();
         for (id, balance) in balances {
-            let invoiced = chunk.iter().find(|(customer, _)| *customer == id).map_or(0, |(_, total)| *total);
-            if balance - invoiced < 0 {
+            if balance - invoiced.get(&id).copied().unwrap_or(0) < 0 {
                 apply_credit(conn, id).await.map_err(|error| DbErr::Custom(error.to_string()))?;
             }
         }
