@@ -5,6 +5,7 @@
 mod billing;
 mod clients;
 mod dashboard;
+mod email_link;
 mod printable;
 mod receivables;
 mod records;
@@ -13,6 +14,7 @@ mod search;
 mod sign_in;
 mod sso;
 mod team;
+mod ticket_replies;
 mod tickets;
 
 use std::sync::Arc;
