@@ -43,3 +43,18 @@
     }
   });
 })();
+
+// Ops app: a job type fills in its duration, until the duration is typed by hand.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-fills-duration]")) { return; }
+    var input = document.getElementById(select.getAttribute("data-fills-duration"));
+    if (!input || input.dataset.typed === "true") { return; }
+    input.value = select.selectedOptions[0].getAttribute("data-minutes") || "";
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.id === "job-duration") { event.target.dataset.typed = "true"; }
+  });
+})();

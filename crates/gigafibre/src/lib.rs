@@ -5,6 +5,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -16,6 +17,7 @@ pub mod config;
 pub mod contact;
 pub mod db;
 pub mod demo;
+pub mod dispatch;
 pub mod equipment;
 pub mod i18n;
 pub mod integrity;

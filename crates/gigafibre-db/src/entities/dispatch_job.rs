@@ -24,7 +24,17 @@ pub struct Model {
     /// The customer's time window.
     pub window_start: Option<DateTimeUtc>,
     pub window_end: Option<DateTimeUtc>,
+    /// What was done, as the technician or dispatcher wrote it.
     pub outcome_note: String,
+    /// Why the job was cancelled or could not be completed.
+    pub outcome_reason: Option<String>,
+    /// Completed, but the technician said the ticket's problem remains.
+    pub ticket_left_open: bool,
+    pub completed_at: Option<DateTimeUtc>,
+    /// Bumped by every change: a write that carries an older one is refused.
+    pub version: i32,
+    /// The local day of the visit whose day-before reminder went out.
+    pub reminded_for: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

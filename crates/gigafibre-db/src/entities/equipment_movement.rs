@@ -16,6 +16,8 @@ pub struct Model {
     pub service_location_id: Option<i64>,
     pub technician_id: Option<i64>,
     pub note: String,
+    /// The job the move was part of.
+    pub job_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

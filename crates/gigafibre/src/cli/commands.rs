@@ -431,6 +431,7 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
             None
         }
     };
+    let reminders = crate::dispatch::reminders::spawn(db.clone());
     let state = web::AppState {
         db,
         config: std::sync::Arc::new(config),
@@ -438,6 +439,7 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
     };
     web::serve(listener, state).await?;
     outbox_worker.stop().await;
+    reminders.stop().await;
     if let Some(scheduler) = billing_scheduler {
         scheduler.stop().await;
     }

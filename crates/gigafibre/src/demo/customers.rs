@@ -219,6 +219,7 @@ fn install_device(
         service_location_id: Some(location_id),
         technician_id: None,
         note: String::new(),
+        job_id: None,
     });
 }
 

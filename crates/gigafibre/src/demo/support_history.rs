@@ -148,6 +148,11 @@ fn jobs_for_open_tickets(rng: &mut ChaCha8Rng, data: &mut Dataset) {
             window_start: window.0,
             window_end: window.1,
             outcome_note: String::new(),
+            outcome_reason: None,
+            ticket_left_open: false,
+            completed_at: None,
+            version: 0,
+            reminded_for: None,
             created_at: now,
             updated_at: now,
         });

@@ -1,3 +1,5 @@
-//! Customer-premises equipment identifiers, normalised so a modem is found whichever way it was typed.
+//! Customer-premises equipment: identifiers, normalised so a modem is found
+//! whichever way it was typed, and the moves a device makes at a visit.
 
 pub mod mac;
+pub mod moves;

@@ -9,13 +9,14 @@ pub(crate) mod clients;
 pub(crate) mod dashboard;
 mod frame;
 mod impersonation;
+pub(crate) mod jobs;
 mod pages;
 pub(crate) mod receivables;
 pub(crate) mod records;
 pub(crate) mod search;
 pub mod sso;
 mod team;
-mod tickets;
+pub(crate) mod tickets;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(billing::routes())
         .merge(clients::routes())
         .merge(tickets::routes())
+        .merge(jobs::routes())
         .merge(team::routes())
         .merge(records::routes())
         .merge(receivables::routes())

@@ -86,6 +86,11 @@ capability!(
     ManageTeam: Dispatcher
 );
 capability!(
+    /// Dispatch jobs: creating one from a ticket, booking, cancelling,
+    /// recording how a visit went.
+    ManageJobs: Dispatcher
+);
+capability!(
     /// The messages the system sent, and retrying a failed one.
     ReadOutbox: Agent | Billing
 );
@@ -177,6 +182,7 @@ mod tests {
         assert!(EditClients::admits(Role::Billing) && !EditClients::admits(Role::Dispatcher));
         assert!(WorkTickets::admits(Role::Dispatcher) && !WorkTickets::admits(Role::Billing));
         assert!(ManageTeam::admits(Role::Admin) && !ManageTeam::admits(Role::Agent));
+        assert!(ManageJobs::admits(Role::Dispatcher) && !ManageJobs::admits(Role::Agent));
         assert!(ReadOutbox::admits(Role::Agent) && !ReadOutbox::admits(Role::Dispatcher));
         assert!(ReadReceivables::admits(Role::Agent) && !ReadReceivables::admits(Role::Dispatcher));
         assert!(HandleMoney::admits(Role::Billing) && !HandleMoney::admits(Role::Agent));

@@ -6,6 +6,7 @@
 mod billing;
 mod cli;
 mod delivery;
+mod dispatch;
 mod import;
 mod integrity;
 mod ops;

@@ -75,6 +75,7 @@ pub struct MessageRow {
 }
 
 pub struct JobRow {
+    id: i64,
     job_type: String,
     status: String,
     when: String,
@@ -325,6 +326,7 @@ async fn jobs(db: &DatabaseConnection, id: i64, lang: Lang) -> Result<Vec<JobRow
     Ok(rows
         .into_iter()
         .map(|j| JobRow {
+            id: j.id,
             technician: j
                 .technician_id
                 .and_then(|t| technicians.iter().find(|tech| tech.id == t))

@@ -11,7 +11,8 @@ use super::store;
 use super::views::{self, Controls, Summary, Thread};
 use crate::i18n::{Lang, Messages};
 use crate::ops::frame::{Frame, Section};
-use crate::ops::roles::{Allowed, AnyRole, Staff, WorkTickets};
+use crate::ops::jobs::view::JobLink;
+use crate::ops::roles::{Allowed, AnyRole, ManageJobs, Staff, WorkTickets};
 use crate::web::{AppState, PageError, RequestLang};
 
 #[derive(Template)]
@@ -23,6 +24,8 @@ struct DetailPage {
     summary: Summary,
     controls: Controls,
     thread: Thread,
+    jobs: Vec<JobLink>,
+    can_create_job: bool,
 }
 
 #[derive(Template)]
@@ -53,6 +56,8 @@ pub struct Screen {
     pub summary: Summary,
     pub controls: Controls,
     pub thread: Thread,
+    jobs: Vec<JobLink>,
+    can_create_job: bool,
 }
 
 impl Screen {
@@ -67,6 +72,7 @@ impl Screen {
         let staff_rows = store::all_staff(&state.db).await.map_err(db_error)?;
         let messages = store::thread(&state.db, id).await.map_err(db_error)?;
         let can_work = WorkTickets::admits(staff.role);
+        let jobs = crate::ops::jobs::view::for_ticket(&state.db, lang, id).await.map_err(db_error)?;
         let csrf = staff.csrf_token.as_str();
         Ok(Screen {
             lang,
@@ -74,6 +80,8 @@ impl Screen {
             summary: views::summary(lang, &loaded),
             controls: views::controls(lang, &loaded, &staff_rows, csrf, can_work),
             thread: views::thread(lang, &loaded, &messages, &staff_rows, csrf, can_work),
+            jobs,
+            can_create_job: ManageJobs::admits(staff.role),
         })
     }
 
@@ -87,6 +95,8 @@ impl Screen {
             summary: self.summary,
             controls: self.controls,
             thread: self.thread,
+            jobs: self.jobs,
+            can_create_job: self.can_create_job,
         };
         let html = page.render().map_err(|e| PageError::internal(lang, e))?;
         Ok((status, Html(html)).into_response())

@@ -13,7 +13,7 @@ mod list;
 mod new;
 #[cfg(test)]
 mod plans;
-mod rules;
+pub(crate) mod rules;
 mod store;
 mod views;
 

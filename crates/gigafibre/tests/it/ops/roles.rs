@@ -6,7 +6,7 @@ use gigafibre::auth::secret;
 use gigafibre::clock::Clock;
 use gigafibre::i18n::Lang;
 use gigafibre::outbox::{self, Channel, NewMessage};
-use gigafibre_db::entities::{customer, invoice, payment, session, technician, ticket};
+use gigafibre_db::entities::{customer, dispatch_job, invoice, payment, session, technician, ticket};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use super::Ops;
@@ -19,6 +19,7 @@ const OUTBOX: &[&str] = CLIENT_EDITORS;
 const RECEIVABLES: &[&str] = &["agent", "billing", "admin"];
 const MONEY: &[&str] = &["billing", "admin"];
 const BILLING: &[&str] = &["billing", "admin"];
+const JOBS: &[&str] = &["dispatcher", "admin"];
 
 /// A route, and the roles that may use it (admins may use all).
 struct Route {
@@ -31,7 +32,7 @@ const fn route(method: Method, path: &'static str, allowed: &'static [&'static s
     Route { method, path, allowed }
 }
 
-/// `{customer}`, `{ticket}`, `{technician}`, `{message}`, `{payment}` and `{invoice}` stand for real ids.
+/// `{customer}`, `{ticket}`, `{job}`, `{technician}`, `{message}`, `{payment}` and `{invoice}` stand for real ids.
 fn matrix() -> Vec<Route> {
     vec![
         route(Method::GET, "/ops", ALL),
@@ -55,6 +56,12 @@ fn matrix() -> Vec<Route> {
         route(Method::POST, "/ops/tickets/{ticket}/assign", TICKET_WORKERS),
         route(Method::POST, "/ops/tickets/{ticket}/status", TICKET_WORKERS),
         route(Method::POST, "/ops/tickets/{ticket}/priority", TICKET_WORKERS),
+        route(Method::GET, "/ops/jobs/{job}", ALL),
+        route(Method::GET, "/ops/jobs/new?ticket={ticket}", JOBS),
+        route(Method::POST, "/ops/jobs/new", JOBS),
+        route(Method::POST, "/ops/jobs/{job}/cancel", JOBS),
+        route(Method::POST, "/ops/jobs/{job}/not-completed", JOBS),
+        route(Method::POST, "/ops/jobs/{job}/complete", JOBS),
         route(Method::GET, "/ops/equipe", TEAM),
         route(Method::POST, "/ops/equipe/competences", TEAM),
         route(Method::GET, "/ops/equipe/{technician}", TEAM),
@@ -81,6 +88,7 @@ fn matrix() -> Vec<Route> {
 struct Ids {
     customer: i64,
     ticket: i64,
+    job: i64,
     technician: i64,
     message: i64,
     payment: i64,
@@ -103,6 +111,7 @@ impl Ids {
         Ids {
             customer: customer.id,
             ticket: ticket::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
+            job: dispatch_job::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
             technician: technician::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
             message: outbox::enqueue(&ops.db.db, message, ops.clock.now()).await.unwrap(),
             payment: payment::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
@@ -113,6 +122,7 @@ impl Ids {
     fn fill(&self, path: &str) -> String {
         path.replace("{customer}", &self.customer.to_string())
             .replace("{ticket}", &self.ticket.to_string())
+            .replace("{job}", &self.job.to_string())
             .replace("{technician}", &self.technician.to_string())
             .replace("{message}", &self.message.to_string())
             .replace("{payment}", &self.payment.to_string())
