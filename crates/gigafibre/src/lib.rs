@@ -16,6 +16,7 @@ pub mod config;
 pub mod contact;
 pub mod db;
 pub mod demo;
+pub mod dispatch;
 pub mod equipment;
 pub mod i18n;
 pub mod integrity;

@@ -27,6 +27,10 @@ pub struct Model {
     pub outcome_note: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Goes up by one at every change; a change sent with an older value is refused.
+    pub version: i32,
+    /// Pinned by a dispatcher: planning never moves it.
+    pub locked: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

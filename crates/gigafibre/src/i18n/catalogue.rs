@@ -17,6 +17,8 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/records", include_str!("../ops/records/fr.toml"), include_str!("../ops/records/en.toml")),
     ("ops/sso", include_str!("../ops/sso/fr.toml"), include_str!("../ops/sso/en.toml")),
     ("ops/receivables", include_str!("../ops/receivables/fr.toml"), include_str!("../ops/receivables/en.toml")),
+    ("dispatch/planning", include_str!("../dispatch/planning/fr.toml"), include_str!("../dispatch/planning/en.toml")),
+    ("ops/dispatch", include_str!("../ops/dispatch/fr.toml"), include_str!("../ops/dispatch/en.toml")),
     ("billing/printable", include_str!("../billing/printable/fr.toml"), include_str!("../billing/printable/en.toml")),
 ];
 

@@ -7,6 +7,7 @@ pub mod staff;
 mod billing;
 pub(crate) mod clients;
 pub(crate) mod dashboard;
+mod dispatch;
 mod frame;
 mod impersonation;
 mod pages;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(clients::routes())
         .merge(tickets::routes())
         .merge(team::routes())
+        .merge(dispatch::routes())
         .merge(records::routes())
         .merge(receivables::routes())
         .merge(sso::routes())

@@ -86,6 +86,11 @@ capability!(
     ManageTeam: Dispatcher
 );
 capability!(
+    /// The dispatch board and map: reading the technicians' days, moving
+    /// jobs on them, planning a day.
+    Dispatch: Dispatcher
+);
+capability!(
     /// The messages the system sent, and retrying a failed one.
     ReadOutbox: Agent | Billing
 );
@@ -177,6 +182,9 @@ mod tests {
         assert!(EditClients::admits(Role::Billing) && !EditClients::admits(Role::Dispatcher));
         assert!(WorkTickets::admits(Role::Dispatcher) && !WorkTickets::admits(Role::Billing));
         assert!(ManageTeam::admits(Role::Admin) && !ManageTeam::admits(Role::Agent));
+        assert!(
+            Dispatch::admits(Role::Dispatcher) && !Dispatch::admits(Role::Agent) && !Dispatch::admits(Role::Billing)
+        );
         assert!(ReadOutbox::admits(Role::Agent) && !ReadOutbox::admits(Role::Dispatcher));
         assert!(ReadReceivables::admits(Role::Agent) && !ReadReceivables::admits(Role::Dispatcher));
         assert!(HandleMoney::admits(Role::Billing) && !HandleMoney::admits(Role::Agent));

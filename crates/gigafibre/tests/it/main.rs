@@ -6,6 +6,7 @@
 mod billing;
 mod cli;
 mod delivery;
+mod dispatch_board;
 mod import;
 mod integrity;
 mod ops;

@@ -6,7 +6,7 @@ use gigafibre::auth::secret;
 use gigafibre::clock::Clock;
 use gigafibre::i18n::Lang;
 use gigafibre::outbox::{self, Channel, NewMessage};
-use gigafibre_db::entities::{customer, invoice, payment, session, technician, ticket};
+use gigafibre_db::entities::{customer, dispatch_job, invoice, payment, session, technician, ticket};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use super::Ops;
@@ -19,6 +19,7 @@ const OUTBOX: &[&str] = CLIENT_EDITORS;
 const RECEIVABLES: &[&str] = &["agent", "billing", "admin"];
 const MONEY: &[&str] = &["billing", "admin"];
 const BILLING: &[&str] = &["billing", "admin"];
+const DISPATCH: &[&str] = &["dispatcher", "admin"];
 
 /// A route, and the roles that may use it (admins may use all).
 struct Route {
@@ -31,7 +32,7 @@ const fn route(method: Method, path: &'static str, allowed: &'static [&'static s
     Route { method, path, allowed }
 }
 
-/// `{customer}`, `{ticket}`, `{technician}`, `{message}`, `{payment}` and `{invoice}` stand for real ids.
+/// `{customer}`, `{ticket}`, `{technician}`, `{message}`, `{payment}`, `{invoice}` and `{job}` stand for real ids.
 fn matrix() -> Vec<Route> {
     vec![
         route(Method::GET, "/ops", ALL),
@@ -60,6 +61,14 @@ fn matrix() -> Vec<Route> {
         route(Method::GET, "/ops/equipe/{technician}", TEAM),
         route(Method::POST, "/ops/equipe/{technician}", TEAM),
         route(Method::POST, "/ops/equipe/{technician}/activation", TEAM),
+        route(Method::GET, "/ops/dispatch", DISPATCH),
+        route(Method::GET, "/ops/dispatch?view=week&day=2026-11-25", DISPATCH),
+        route(Method::GET, "/ops/dispatch/changes?day=2026-11-25", DISPATCH),
+        route(Method::GET, "/ops/dispatch/jobs/{job}/place", DISPATCH),
+        route(Method::POST, "/ops/dispatch/jobs/{job}/place", DISPATCH),
+        route(Method::POST, "/ops/dispatch/jobs/{job}/lock", DISPATCH),
+        route(Method::POST, "/ops/dispatch/plan", DISPATCH),
+        route(Method::POST, "/ops/dispatch/proposals/1/accept", DISPATCH),
         route(Method::GET, "/ops/facturation/runs", BILLING),
         route(Method::GET, "/ops/outbox", OUTBOX),
         route(Method::GET, "/ops/outbox/{message}", OUTBOX),
@@ -85,6 +94,7 @@ struct Ids {
     message: i64,
     payment: i64,
     invoice: i64,
+    job: i64,
 }
 
 impl Ids {
@@ -107,6 +117,7 @@ impl Ids {
             message: outbox::enqueue(&ops.db.db, message, ops.clock.now()).await.unwrap(),
             payment: payment::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
             invoice: invoice::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
+            job: dispatch_job::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
         }
     }
 
@@ -117,6 +128,7 @@ impl Ids {
             .replace("{message}", &self.message.to_string())
             .replace("{payment}", &self.payment.to_string())
             .replace("{invoice}", &self.invoice.to_string())
+            .replace("{job}", &self.job.to_string())
     }
 }
 
