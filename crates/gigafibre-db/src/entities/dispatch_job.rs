@@ -37,6 +37,8 @@ pub struct Model {
     pub reminded_for: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Pinned by a dispatcher: planning never moves it.
+    pub locked: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -7,6 +7,8 @@ pub mod credit_note;
 pub mod credit_note_counter;
 pub mod customer;
 pub mod dispatch_job;
+pub mod dispatch_proposal;
+pub mod dispatch_proposal_line;
 pub mod equipment;
 pub mod equipment_movement;
 pub mod idempotency_key;

@@ -20,6 +20,7 @@ mod m20261125_000013_billing_run;
 mod m20261125_000014_payments;
 mod m20261125_000015_saved_cards;
 mod m20261125_000016_jobs;
+mod m20261125_000017_dispatch_board;
 mod support;
 
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000014_payments::Migration),
             Box::new(m20261125_000015_saved_cards::Migration),
             Box::new(m20261125_000016_jobs::Migration),
+            Box::new(m20261125_000017_dispatch_board::Migration),
         ]
     }
 }

@@ -108,7 +108,20 @@ pub struct Config {
     pub stripe: StripeSettings,
     /// Who sends the invoices, as printed on them.
     pub company: CompanySettings,
+    /// The dispatch map's tile server (`https://…/{z}/{x}/{y}.png`) and the
+    /// credit it asks for; without one the map draws markers and routes on
+    /// a plain background.
+    pub map_tiles: Option<MapTiles>,
     pub sources: BTreeMap<&'static str, Source>,
+}
+
+/// A tile server for the dispatch map.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MapTiles {
+    /// `{z}`, `{x}` and `{y}` stand for the tile.
+    pub url: String,
+    /// The credit the tile server asks to show (HTML as its terms give it).
+    pub attribution: String,
 }
 
 /// The daily billing run inside `serve`.
@@ -173,6 +186,8 @@ struct FileSettings {
     company_address: Option<String>,
     gst_number: Option<String>,
     qst_number: Option<String>,
+    map_tiles: Option<String>,
+    map_attribution: Option<String>,
 }
 
 /// A list in the TOML file: `"a, b"` or `["a", "b"]`.
@@ -342,6 +357,13 @@ impl Config {
             _ => return Err(invalid("GIGAFIBRE_BILLING_SCHEDULE", &schedule_text, "use daily or paused")),
         };
 
+        let map_tiles = layers.optional("map_tiles", "GIGAFIBRE_MAP_TILES", settings.map_tiles).map(|url| MapTiles {
+            url,
+            attribution: layers
+                .optional("map_attribution", "GIGAFIBRE_MAP_ATTRIBUTION", settings.map_attribution)
+                .unwrap_or_default(),
+        });
+
         Ok(Config {
             database,
             data_dir,
@@ -358,6 +380,7 @@ impl Config {
             billing_schedule,
             stripe,
             company,
+            map_tiles,
             sources: layers.sources,
         })
     }

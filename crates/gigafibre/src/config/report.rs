@@ -34,6 +34,10 @@ impl Config {
         });
         lines.push(self.stripe.report_line(&source("stripe_secret_key").to_string()));
         lines.push(self.company.report_line(&source("gst_number").to_string()));
+        lines.push(match &self.map_tiles {
+            Some(tiles) => format!("map_tiles     {}  ({})", tiles.url, source("map_tiles")),
+            None => "map_tiles     not set: the dispatch map draws on a plain background".to_owned(),
+        });
         let mut problems = self.smtp.problems();
         problems.extend(self.sms.problems());
         problems.extend(self.oidc.problems(self.environment == Environment::Production));

@@ -8,8 +8,8 @@
 //! [`create`] (a new job's duration and window) and
 //! [`crate::equipment::moves`]; the writes in [`transitions`] and
 //! [`completion`], each inside one transaction with its audit entry.
-//! The board, the map and planning live elsewhere and call the same
-//! service functions.
+//! Planning a day is in [`planning`]; the board and the map in
+//! `ops::dispatch`.
 
 pub mod api;
 pub mod completion;
@@ -17,6 +17,7 @@ pub mod create;
 pub mod error;
 pub mod job_types;
 pub mod notices;
+pub mod planning;
 pub mod reminders;
 pub mod status;
 pub mod store;

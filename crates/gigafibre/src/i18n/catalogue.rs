@@ -19,6 +19,8 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/receivables", include_str!("../ops/receivables/fr.toml"), include_str!("../ops/receivables/en.toml")),
     ("ops/jobs", include_str!("../ops/jobs/fr.toml"), include_str!("../ops/jobs/en.toml")),
     ("dispatch", include_str!("../dispatch/fr.toml"), include_str!("../dispatch/en.toml")),
+    ("dispatch/planning", include_str!("../dispatch/planning/fr.toml"), include_str!("../dispatch/planning/en.toml")),
+    ("ops/dispatch", include_str!("../ops/dispatch/fr.toml"), include_str!("../ops/dispatch/en.toml")),
     ("billing/printable", include_str!("../billing/printable/fr.toml"), include_str!("../billing/printable/en.toml")),
 ];
 

@@ -1,7 +1,7 @@
 //! What every ops page shares: who is signed in, the sections their role
 //! reaches, the sign-out and search forms' token.
 
-use super::roles::{Allowed, AnyRole, ManageTeam, ReadBilling, ReadOutbox, ReadReceivables, Role, Staff};
+use super::roles::{Allowed, AnyRole, Dispatch, ManageTeam, ReadBilling, ReadOutbox, ReadReceivables, Role, Staff};
 
 /// A section of the ops app in the side navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -9,6 +9,7 @@ pub enum Section {
     Dashboard,
     Clients,
     Tickets,
+    Dispatch,
     Receivables,
     Team,
     Billing,
@@ -17,10 +18,11 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 8] = [
+    const ALL: [Section; 9] = [
         Section::Dashboard,
         Section::Clients,
         Section::Tickets,
+        Section::Dispatch,
         Section::Receivables,
         Section::Billing,
         Section::Team,
@@ -33,6 +35,7 @@ impl Section {
             Section::Dashboard => "/ops",
             Section::Clients => "/ops/clients",
             Section::Tickets => "/ops/tickets",
+            Section::Dispatch => "/ops/dispatch",
             Section::Receivables => "/ops/receivables",
             Section::Team => "/ops/equipe",
             Section::Billing => super::billing::RUNS_PATH,
@@ -46,6 +49,7 @@ impl Section {
             Section::Dashboard => "ops.nav.dashboard",
             Section::Clients => "ops.nav.clients",
             Section::Tickets => "ops.nav.tickets",
+            Section::Dispatch => "ops.nav.dispatch",
             Section::Receivables => "ops.nav.receivables",
             Section::Team => "ops.nav.team",
             Section::Billing => "ops.nav.billing",
@@ -58,6 +62,7 @@ impl Section {
     fn reachable_by(self, role: Role) -> bool {
         match self {
             Section::Dashboard | Section::Clients | Section::Tickets => AnyRole::admits(role),
+            Section::Dispatch => Dispatch::admits(role),
             Section::Receivables => ReadReceivables::admits(role),
             Section::Team => ManageTeam::admits(role),
             Section::Billing => ReadBilling::admits(role),

@@ -7,6 +7,7 @@ pub mod staff;
 mod billing;
 pub(crate) mod clients;
 pub(crate) mod dashboard;
+mod dispatch;
 mod frame;
 mod impersonation;
 pub(crate) mod jobs;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(tickets::routes())
         .merge(jobs::routes())
         .merge(team::routes())
+        .merge(dispatch::routes())
         .merge(records::routes())
         .merge(receivables::routes())
         .merge(sso::routes())

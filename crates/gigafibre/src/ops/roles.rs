@@ -89,6 +89,9 @@ capability!(
     /// Dispatch jobs: creating one from a ticket, booking, cancelling,
     /// recording how a visit went.
     ManageJobs: Dispatcher
+    /// The dispatch board and map: reading the technicians' days, moving
+    /// jobs on them, planning a day.
+    Dispatch: Dispatcher
 );
 capability!(
     /// The messages the system sent, and retrying a failed one.
@@ -183,6 +186,9 @@ mod tests {
         assert!(WorkTickets::admits(Role::Dispatcher) && !WorkTickets::admits(Role::Billing));
         assert!(ManageTeam::admits(Role::Admin) && !ManageTeam::admits(Role::Agent));
         assert!(ManageJobs::admits(Role::Dispatcher) && !ManageJobs::admits(Role::Agent));
+        assert!(
+            Dispatch::admits(Role::Dispatcher) && !Dispatch::admits(Role::Agent) && !Dispatch::admits(Role::Billing)
+        );
         assert!(ReadOutbox::admits(Role::Agent) && !ReadOutbox::admits(Role::Dispatcher));
         assert!(ReadReceivables::admits(Role::Agent) && !ReadReceivables::admits(Role::Dispatcher));
         assert!(HandleMoney::admits(Role::Billing) && !HandleMoney::admits(Role::Agent));

@@ -7,6 +7,7 @@ mod billing;
 mod cli;
 mod delivery;
 mod dispatch;
+mod dispatch_board;
 mod import;
 mod integrity;
 mod ops;

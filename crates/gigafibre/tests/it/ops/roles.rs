@@ -20,6 +20,7 @@ const RECEIVABLES: &[&str] = &["agent", "billing", "admin"];
 const MONEY: &[&str] = &["billing", "admin"];
 const BILLING: &[&str] = &["billing", "admin"];
 const JOBS: &[&str] = &["dispatcher", "admin"];
+const DISPATCH: &[&str] = &["dispatcher", "admin"];
 
 /// A route, and the roles that may use it (admins may use all).
 struct Route {
@@ -67,6 +68,14 @@ fn matrix() -> Vec<Route> {
         route(Method::GET, "/ops/equipe/{technician}", TEAM),
         route(Method::POST, "/ops/equipe/{technician}", TEAM),
         route(Method::POST, "/ops/equipe/{technician}/activation", TEAM),
+        route(Method::GET, "/ops/dispatch", DISPATCH),
+        route(Method::GET, "/ops/dispatch?view=week&day=2026-11-25", DISPATCH),
+        route(Method::GET, "/ops/dispatch/changes?day=2026-11-25", DISPATCH),
+        route(Method::GET, "/ops/dispatch/jobs/{job}/place", DISPATCH),
+        route(Method::POST, "/ops/dispatch/jobs/{job}/place", DISPATCH),
+        route(Method::POST, "/ops/dispatch/jobs/{job}/lock", DISPATCH),
+        route(Method::POST, "/ops/dispatch/plan", DISPATCH),
+        route(Method::POST, "/ops/dispatch/proposals/1/accept", DISPATCH),
         route(Method::GET, "/ops/facturation/runs", BILLING),
         route(Method::GET, "/ops/outbox", OUTBOX),
         route(Method::GET, "/ops/outbox/{message}", OUTBOX),

@@ -1,0 +1,263 @@
+//! The day as the route optimiser reads it, and its answer read back as
+//! places on technicians' days. Pure: no I/O.
+//!
+//! Times are seconds after local midnight, distances metres. Jobs waiting
+//! and jobs on a day the dispatcher did not pin may be (re)planned; pinned
+//! jobs and jobs under way stay exactly where they are.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use gigafibre_route::{Break, Job, Objective, Plan, Point, Problem, Skill, Technician, UnassignedReason, Window};
+
+use super::day::{BoardJob, Day, occupies};
+use super::rules::{self, Span};
+
+const HOUR: f64 = 3600.0;
+const DAY: f64 = 24.0 * HOUR;
+
+/// Why a job could not be placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unplaced {
+    /// No technician on shift holds the skills at the levels asked.
+    NoSkill,
+    /// The technicians who could do it have no time left.
+    NoTimeLeft,
+    /// Nobody can reach it inside its window and be back by the end of the shift.
+    WindowImpossible,
+    /// Its address has no coordinates.
+    NoAddress,
+}
+
+impl Unplaced {
+    pub fn code(self) -> &'static str {
+        match self {
+            Unplaced::NoSkill => "no_skill",
+            Unplaced::NoTimeLeft => "no_time_left",
+            Unplaced::WindowImpossible => "window_impossible",
+            Unplaced::NoAddress => "no_address",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Unplaced> {
+        [Unplaced::NoSkill, Unplaced::NoTimeLeft, Unplaced::WindowImpossible, Unplaced::NoAddress]
+            .into_iter()
+            .find(|u| u.code() == code)
+    }
+
+    /// The catalogue key of the sentence that explains it.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Unplaced::NoSkill => "dispatch.unplaced.no_skill",
+            Unplaced::NoTimeLeft => "dispatch.unplaced.no_time_left",
+            Unplaced::WindowImpossible => "dispatch.unplaced.window_impossible",
+            Unplaced::NoAddress => "dispatch.unplaced.no_address",
+        }
+    }
+}
+
+/// Where the plan puts one job, or why it could not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub job_id: i64,
+    pub job_version: i32,
+    pub placed: Result<(i64, Span), Unplaced>,
+    /// Order on the technician's route.
+    pub position: i32,
+}
+
+/// The optimiser's problem for a day, with the jobs it may move.
+pub struct Setup {
+    pub problem: Problem,
+    /// Jobs the plan may place (waiting, or on a day but not pinned).
+    pub movable: HashSet<i64>,
+    /// Movable jobs the optimiser cannot be asked about.
+    pub without_address: Vec<i64>,
+}
+
+/// Whether the planner may move this job.
+pub fn is_movable(job: &BoardJob) -> bool {
+    let model = &job.model;
+    match model.technician_id {
+        None => model.status == "unscheduled",
+        Some(_) => model.status == "scheduled" && !model.locked,
+    }
+}
+
+fn seconds(day: &Day, at: DateTime<Utc>) -> f64 {
+    ((at - Day::span(day.day).start).num_seconds() as f64).clamp(0.0, DAY)
+}
+
+fn priority(code: &str) -> u8 {
+    match code {
+        "urgent" => 3,
+        "high" => 2,
+        "low" => 0,
+        _ => 1,
+    }
+}
+
+fn skills(needs: &[rules::Need]) -> Vec<Skill> {
+    needs.iter().map(|need| Skill::new(&need.skill_id.to_string(), u8::try_from(need.min_level).unwrap_or(1))).collect()
+}
+
+/// The optimiser's problem for `day`.
+pub fn setup(day: &Day) -> Setup {
+    let technicians = day
+        .technicians
+        .iter()
+        .map(|tech| {
+            let home = Point { x: tech.model.home_base_longitude, y: tech.model.home_base_latitude };
+            Technician {
+                id: tech.model.id.to_string(),
+                start: home,
+                end: home,
+                shift: Window::new(
+                    f64::from(tech.model.shift_start_minute) * 60.0,
+                    f64::from(tech.model.shift_end_minute) * 60.0,
+                ),
+                lunch: Some(Break { window: Window::new(11.5 * HOUR, 13.5 * HOUR), duration: 0.5 * HOUR }),
+                skills: tech
+                    .skills
+                    .iter()
+                    .map(|(id, level)| Skill::new(&id.to_string(), u8::try_from(*level).unwrap_or(1)))
+                    .collect(),
+                capacity: None,
+            }
+        })
+        .collect();
+    let mut movable = HashSet::new();
+    let mut without_address = Vec::new();
+    let mut jobs = Vec::new();
+    for job in &day.jobs {
+        let model = &job.model;
+        let Some(place) = job.place().map(|(x, y)| Point { x, y }) else {
+            if is_movable(job) {
+                movable.insert(model.id);
+                without_address.push(model.id);
+            }
+            continue;
+        };
+        let duration = f64::from(model.duration_minutes.max(0)) * 60.0;
+        if is_movable(job) {
+            movable.insert(model.id);
+            let window = match (model.window_start, model.window_end) {
+                (Some(start), Some(end)) => Window::new(seconds(day, start), seconds(day, end)),
+                _ => Window::new(0.0, DAY),
+            };
+            jobs.push(Job {
+                id: model.id.to_string(),
+                place,
+                duration,
+                skills: skills(&job.needs),
+                window,
+                priority: priority(&model.priority),
+                demand: 0,
+                locked_to: None,
+            });
+        } else if let (Some(technician), Some(span), true) = (model.technician_id, job.span(), occupies(&model.status))
+        {
+            // Kept where it is: its technician, at its time.
+            let start = seconds(day, span.start);
+            jobs.push(Job {
+                id: model.id.to_string(),
+                place,
+                duration,
+                skills: Vec::new(),
+                window: Window::new(start, start),
+                priority: 3,
+                demand: 0,
+                locked_to: Some(technician.to_string()),
+            });
+        }
+    }
+    Setup { problem: Problem { technicians, jobs, objective: Objective::Distance }, movable, without_address }
+}
+
+/// Reads the optimiser's `plan` back as lines for the movable jobs, each
+/// place checked again against the board's rules beside the jobs that stay.
+pub fn lines(day: &Day, setup: &Setup, plan: &Plan) -> Vec<Line> {
+    let jobs: HashMap<i64, &BoardJob> = day.jobs.iter().map(|job| (job.model.id, job)).collect();
+    let midnight = Day::span(day.day).start;
+    let mut lines = Vec::new();
+    for route in &plan.routes {
+        let Ok(technician) = route.technician.parse::<i64>() else { continue };
+        let mut position = 0;
+        for stop in &route.stops {
+            let gigafibre_route::StopKind::Job(id) = &stop.kind else { continue };
+            let Some(job) = id.parse::<i64>().ok().and_then(|id| jobs.get(&id)) else { continue };
+            if !setup.movable.contains(&job.model.id) {
+                continue;
+            }
+            position += 1;
+            // Whole minutes, rounded up: never before the optimiser's time.
+            let start = midnight + Duration::minutes((stop.start / 60.0).ceil() as i64);
+            let end = start + Duration::minutes(i64::from(job.model.duration_minutes));
+            lines.push(Line {
+                job_id: job.model.id,
+                job_version: job.model.version,
+                placed: Ok((technician, Span { start, end })),
+                position,
+            });
+        }
+    }
+    for left in &plan.unassigned {
+        let Some(job) = left.job.parse::<i64>().ok().and_then(|id| jobs.get(&id)) else { continue };
+        if setup.movable.contains(&job.model.id) {
+            let reason = match left.reason {
+                UnassignedReason::NoSkill => Unplaced::NoSkill,
+                UnassignedReason::WindowImpossible => Unplaced::WindowImpossible,
+                UnassignedReason::NoTimeLeft => Unplaced::NoTimeLeft,
+            };
+            lines.push(Line { job_id: job.model.id, job_version: job.model.version, placed: Err(reason), position: 0 });
+        }
+    }
+    for id in &setup.without_address {
+        if let Some(job) = jobs.get(id) {
+            lines.push(Line {
+                job_id: *id,
+                job_version: job.model.version,
+                placed: Err(Unplaced::NoAddress),
+                position: 0,
+            });
+        }
+    }
+    recheck(day, &jobs, &mut lines);
+    lines
+}
+
+/// Checks every placed line against the rules, beside the jobs that stay
+/// where they are (pinned, under way, or planned jobs the plan left out);
+/// a line that breaks one is left out for lack of time. Repeats until no
+/// line changes, since a job left out keeps its old place.
+fn recheck(day: &Day, jobs: &HashMap<i64, &BoardJob>, lines: &mut [Line]) {
+    loop {
+        let moving: HashSet<i64> = lines.iter().filter(|l| l.placed.is_ok()).map(|l| l.job_id).collect();
+        let mut taken: HashMap<i64, Vec<(i64, Span)>> = HashMap::new();
+        for job in day.jobs.iter().filter(|job| !moving.contains(&job.model.id) && occupies(&job.model.status)) {
+            if let (Some(technician), Some(span)) = (job.model.technician_id, job.span()) {
+                taken.entry(technician).or_default().push((job.model.id, span));
+            }
+        }
+        let mut order: Vec<usize> = (0..lines.len()).filter(|i| lines[*i].placed.is_ok()).collect();
+        order.sort_by_key(|i| lines[*i].placed.as_ref().map(|(_, span)| span.start).ok());
+        let mut changed = false;
+        for index in order {
+            let Ok((technician, span)) = lines[index].placed else { continue };
+            let (Some(job), Some(tech)) = (jobs.get(&lines[index].job_id), day.technician(technician)) else {
+                continue;
+            };
+            let others = taken.entry(technician).or_default();
+            match rules::check_place(&job.facts(), &tech.facts(day.day), span.start, others) {
+                Ok(span) => others.push((job.model.id, span)),
+                Err(_) => {
+                    lines[index].placed = Err(Unplaced::NoTimeLeft);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
