@@ -17,6 +17,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/records", include_str!("../ops/records/fr.toml"), include_str!("../ops/records/en.toml")),
     ("ops/sso", include_str!("../ops/sso/fr.toml"), include_str!("../ops/sso/en.toml")),
     ("ops/receivables", include_str!("../ops/receivables/fr.toml"), include_str!("../ops/receivables/en.toml")),
+    ("tech", include_str!("../tech/fr.toml"), include_str!("../tech/en.toml")),
     ("billing/printable", include_str!("../billing/printable/fr.toml"), include_str!("../billing/printable/en.toml")),
 ];
 

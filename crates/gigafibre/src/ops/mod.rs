@@ -7,14 +7,14 @@ pub mod staff;
 mod billing;
 pub(crate) mod clients;
 pub(crate) mod dashboard;
-mod frame;
+pub(crate) mod frame;
 mod impersonation;
 mod pages;
 pub(crate) mod receivables;
 pub(crate) mod records;
 pub(crate) mod search;
 pub mod sso;
-mod team;
+pub(crate) mod team;
 mod tickets;
 
 use axum::Router;

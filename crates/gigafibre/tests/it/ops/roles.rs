@@ -6,7 +6,7 @@ use gigafibre::auth::secret;
 use gigafibre::clock::Clock;
 use gigafibre::i18n::Lang;
 use gigafibre::outbox::{self, Channel, NewMessage};
-use gigafibre_db::entities::{customer, invoice, payment, session, technician, ticket};
+use gigafibre_db::entities::{customer, equipment, invoice, payment, session, technician, ticket};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use super::Ops;
@@ -31,7 +31,8 @@ const fn route(method: Method, path: &'static str, allowed: &'static [&'static s
     Route { method, path, allowed }
 }
 
-/// `{customer}`, `{ticket}`, `{technician}`, `{message}`, `{payment}` and `{invoice}` stand for real ids.
+/// `{customer}`, `{ticket}`, `{technician}`, `{message}`, `{payment}` and `{invoice}` stand for real ids,
+/// `{device}` for a real serial.
 fn matrix() -> Vec<Route> {
     vec![
         route(Method::GET, "/ops", ALL),
@@ -60,6 +61,9 @@ fn matrix() -> Vec<Route> {
         route(Method::GET, "/ops/equipe/{technician}", TEAM),
         route(Method::POST, "/ops/equipe/{technician}", TEAM),
         route(Method::POST, "/ops/equipe/{technician}/activation", TEAM),
+        route(Method::POST, "/ops/equipe/{technician}/liens", TEAM),
+        route(Method::POST, "/ops/equipe/{technician}/liens/999999/revoquer", TEAM),
+        route(Method::GET, "/ops/equipement/{device}/etiquette", ALL),
         route(Method::GET, "/ops/facturation/runs", BILLING),
         route(Method::GET, "/ops/outbox", OUTBOX),
         route(Method::GET, "/ops/outbox/{message}", OUTBOX),
@@ -85,6 +89,7 @@ struct Ids {
     message: i64,
     payment: i64,
     invoice: i64,
+    device: String,
 }
 
 impl Ids {
@@ -107,6 +112,7 @@ impl Ids {
             message: outbox::enqueue(&ops.db.db, message, ops.clock.now()).await.unwrap(),
             payment: payment::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
             invoice: invoice::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
+            device: equipment::Entity::find().one(&ops.db.db).await.unwrap().unwrap().serial,
         }
     }
 
@@ -117,6 +123,7 @@ impl Ids {
             .replace("{message}", &self.message.to_string())
             .replace("{payment}", &self.payment.to_string())
             .replace("{invoice}", &self.invoice.to_string())
+            .replace("{device}", &self.device)
     }
 }
 
