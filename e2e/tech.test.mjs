@@ -1,4 +1,4 @@
-// The technician's day on a phone: a dispatcher makes a link on the
+// The technician's day on a phone: staff make a link on the
 // technician's team page, the technician opens it, sees today's jobs, types
 // a code on the scan page and lands on the device's page; today's page
 // opens again without network.
@@ -30,15 +30,15 @@ async function mailTo(address) {
   throw new Error(`no message reached ${address}`);
 }
 
-/** The dispatcher, signed in with the e-mailed link. */
-async function dispatcher() {
+/** An admin (who manages the team like a dispatcher), signed in with the e-mailed link. */
+async function admin() {
   const context = await browser.newContext({ viewport: viewports.phone, locale: "fr-CA" });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/ops/sign-in`);
-  await page.fill("#email", "dispatch@gigafibre.demo");
+  await page.fill("#email", "admin@gigafibre.demo");
   await page.click("text=M'envoyer un lien");
   await page.waitForSelector("[role=status] .chip.ok");
-  const message = await mailTo("dispatch@gigafibre.demo");
+  const message = await mailTo("admin@gigafibre.demo");
   const link = plainText(message.data).match(/https?:\/\/\S+\/ops\/auth\?token=[0-9a-f]{64}/)[0];
   await page.goto(link.replace(/^https?:\/\/[^/]+/, baseUrl));
   await page.click("button:has-text('Me connecter')");
@@ -55,7 +55,7 @@ async function makeLink(page, href) {
 }
 
 test("a technician opens the dispatcher's link, sees the day, and scans a code to a device", async () => {
-  const staff = await dispatcher();
+  const staff = await admin();
   await staff.page.goto(`${baseUrl}/ops/equipe`);
   const technicians = await staff.page.$$eval("a[href^='/ops/equipe/']", (links) =>
     [...new Set(links.map((a) => a.getAttribute("href")).filter((h) => /^\/ops\/equipe\/\d+$/.test(h)))],
