@@ -26,4 +26,5 @@ pub mod ops;
 pub mod outbox;
 pub mod portal;
 pub mod stats;
+pub mod tech;
 pub mod web;

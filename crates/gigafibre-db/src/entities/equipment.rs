@@ -18,7 +18,8 @@ pub struct Model {
     pub model: String,
     /// `ont`, `router`, `settop` or `phone_adapter`.
     pub kind: String,
-    /// `warehouse`, `van`, `installed`, `defective` or `returned`.
+    /// `warehouse`, `van`, `installed`, `defective`, `returned` or `missing`
+    /// (counted absent from the van it was in).
     pub status: String,
     pub customer_id: Option<i64>,
     pub service_location_id: Option<i64>,

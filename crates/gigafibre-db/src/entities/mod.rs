@@ -38,6 +38,7 @@ pub mod subscription;
 pub mod subscription_billing;
 pub mod subscription_pause;
 pub mod technician;
+pub mod technician_link;
 pub mod technician_skill;
 pub mod ticket;
 pub mod ticket_message;

@@ -21,6 +21,7 @@ mod m20261125_000014_payments;
 mod m20261125_000015_saved_cards;
 mod m20261125_000016_jobs;
 mod m20261125_000017_dispatch_board;
+mod m20261125_000018_technician_links;
 mod support;
 
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000015_saved_cards::Migration),
             Box::new(m20261125_000016_jobs::Migration),
             Box::new(m20261125_000017_dispatch_board::Migration),
+            Box::new(m20261125_000018_technician_links::Migration),
         ]
     }
 }

@@ -31,6 +31,8 @@ pub enum Owner {
         customer_id: i64,
         staff_id: i64,
     },
+    /// A technician in the tech app, opened by a link bound to a day or a job.
+    Technician(i64),
 }
 
 /// How long a member of staff stays signed in: one working day.
@@ -61,8 +63,23 @@ pub async fn start<C: ConnectionTrait>(
         Owner::Customer(_) => Duration::days(CUSTOMER_SESSION_DAYS),
         Owner::Staff(_) => Duration::hours(STAFF_SESSION_HOURS),
         Owner::Impersonation { .. } => Duration::hours(IMPERSONATION_HOURS),
+        Owner::Technician(_) => Duration::hours(TECHNICIAN_SESSION_HOURS),
     };
-    insert(conn, owner, now, Ends { at: now + lifetime, resumes_staff_until: None }, user_agent).await
+    start_until(conn, owner, now + lifetime, now, user_agent).await
+}
+
+/// The longest a technician's session lasts (it ends sooner with its day).
+pub const TECHNICIAN_SESSION_HOURS: i64 = 12;
+
+/// Starts a session that ends at `until`; a new random id every time.
+pub async fn start_until<C: ConnectionTrait>(
+    conn: &C,
+    owner: Owner,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+    user_agent: Option<String>,
+) -> Result<NewSession, DbErr> {
+    insert(conn, owner, now, Ends { at: until, resumes_staff_until: None }, user_agent).await
 }
 
 /// Starts a look at the portal by a member of staff whose own session ends
@@ -107,17 +124,18 @@ async fn insert<C: ConnectionTrait>(
 ) -> Result<NewSession, DbErr> {
     let cookie_value = new_token();
     let csrf_token = new_token();
-    let (kind, customer_id, staff_id) = match owner {
-        Owner::Customer(id) => ("customer", Some(id), None),
-        Owner::Staff(id) => ("staff", None, Some(id)),
-        Owner::Impersonation { customer_id, staff_id } => ("customer", Some(customer_id), Some(staff_id)),
+    let (kind, customer_id, staff_id, technician_id) = match owner {
+        Owner::Customer(id) => ("customer", Some(id), None, None),
+        Owner::Staff(id) => ("staff", None, Some(id), None),
+        Owner::Impersonation { customer_id, staff_id } => ("customer", Some(customer_id), Some(staff_id), None),
+        Owner::Technician(id) => ("technician", None, None, Some(id)),
     };
     let row = session::ActiveModel {
         id_hash: Set(hash(&cookie_value)),
         kind: Set(kind.into()),
         customer_id: Set(customer_id),
         staff_id: Set(staff_id),
-        technician_id: Set(None),
+        technician_id: Set(technician_id),
         csrf_token: Set(csrf_token.clone()),
         created_at: Set(now),
         last_seen_at: Set(now),

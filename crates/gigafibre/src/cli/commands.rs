@@ -8,7 +8,9 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
-use super::{BenchScenario, BillingAction, Cli, Command, ConfigAction, ImportSource, OutboxAction, StaffAction};
+use super::{
+    BenchScenario, BillingAction, Cli, Command, ConfigAction, ImportSource, OutboxAction, StaffAction, TechAction,
+};
 use crate::config::{Config, LogFormat};
 use crate::demo::{self, Scale};
 use crate::stats::Stats;
@@ -210,6 +212,36 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let url = config.public_url.join(&format!("ops/auth?token={token}"))?;
             println!("{url}");
             println!("One use, within 10 minutes.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tech { action: TechAction::List { json } } => {
+            let db = db::open_existing(&config.database).await?;
+            let rows = super::tech::list(&db).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                print!("{}", super::tech::table(&rows));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tech { action: TechAction::Link { tech, job, day, send } } => {
+            let db = db::open_existing(&config.database).await?;
+            let found = super::tech::find(&db, &tech).await?;
+            let issuer = crate::audit::Actor { kind: "system", id: None, label: "gigafibre tech link".into() };
+            let request = crate::tech::links::Request {
+                technician_id: found.id,
+                job_id: job,
+                day,
+                issued_by: &issuer,
+                send_sms: send,
+            };
+            let issued = crate::tech::links::issue(&db, &config.public_url, request, chrono::Utc::now()).await?;
+            println!("{}", issued.url);
+            let scope = job.map_or_else(|| format!("the day {}", issued.link.day), |job| format!("job {job}"));
+            println!("For {} ({}), {scope}; one use, within 2 hours.", found.name, found.id);
+            if issued.sms_queued {
+                println!("Text message queued to {}.", found.phone.unwrap_or_default());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { scenario: BenchScenario::Ops { requests, json } } => {

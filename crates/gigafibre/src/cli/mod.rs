@@ -2,6 +2,7 @@
 //! operator task.
 
 mod commands;
+pub mod tech;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -86,6 +87,11 @@ pub enum Command {
         #[command(subcommand)]
         action: StaffAction,
     },
+    /// The technicians, and sign-in links to the tech app.
+    Tech {
+        #[command(subcommand)]
+        action: TechAction,
+    },
     /// Measure a scenario beside a bare-bones program doing the same work.
     Bench {
         #[command(subcommand)]
@@ -167,6 +173,31 @@ pub enum StaffAction {
     Link { email: String },
     /// Withdraw a member's access: sessions and links end at once.
     Deactivate { email: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TechAction {
+    /// Every technician: id, name, e-mail, phone, whether active.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a one-time link (2 hours to open) to the tech app for TECH's
+    /// day, or for one job.
+    Link {
+        /// The technician: an id, an e-mail, a phone number or a name.
+        tech: String,
+        /// Only this job (one of TECH's).
+        #[arg(long, value_name = "JOB")]
+        job: Option<i64>,
+        /// The day (default: today in Québec).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = tech::parse_day, conflicts_with = "job")]
+        day: Option<chrono::NaiveDate>,
+        /// Also text the link to the technician's phone through the outbox.
+        #[arg(long)]
+        send: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

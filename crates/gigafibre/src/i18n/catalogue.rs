@@ -21,6 +21,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("dispatch", include_str!("../dispatch/fr.toml"), include_str!("../dispatch/en.toml")),
     ("dispatch/planning", include_str!("../dispatch/planning/fr.toml"), include_str!("../dispatch/planning/en.toml")),
     ("ops/dispatch", include_str!("../ops/dispatch/fr.toml"), include_str!("../ops/dispatch/en.toml")),
+    ("tech", include_str!("../tech/fr.toml"), include_str!("../tech/en.toml")),
     ("billing/printable", include_str!("../billing/printable/fr.toml"), include_str!("../billing/printable/en.toml")),
 ];
 

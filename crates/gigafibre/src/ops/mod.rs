@@ -8,7 +8,7 @@ mod billing;
 pub(crate) mod clients;
 pub(crate) mod dashboard;
 mod dispatch;
-mod frame;
+pub(crate) mod frame;
 mod impersonation;
 pub(crate) mod jobs;
 mod pages;
@@ -16,7 +16,7 @@ pub(crate) mod receivables;
 pub(crate) mod records;
 pub(crate) mod search;
 pub mod sso;
-mod team;
+pub(crate) mod team;
 pub(crate) mod tickets;
 
 use axum::Router;

@@ -2,7 +2,7 @@
 //! customer number, normalised so that the same thing written two ways is
 //! one identifier (one rate limit, one lookup).
 
-use gigafibre_db::entities::customer;
+use gigafibre_db::entities::{customer, equipment};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::contact::email::normalise_email;
@@ -14,7 +14,13 @@ pub enum Identifier {
     Phone(String),
     /// A customer number: the new one (`GF-100123`) or the legacy one.
     Account(String),
+    /// A device's serial, from its label (`device:ONT1000002A`): the link
+    /// goes to the subscriber it is installed for, never named.
+    Device(String),
 }
+
+/// How a device's serial is written as an identifier.
+pub const DEVICE_PREFIX: &str = "device:";
 
 impl Identifier {
     /// Reads what was typed; `None` when it is none of the three.
@@ -22,6 +28,12 @@ impl Identifier {
         let typed = typed.trim();
         if typed.is_empty() || typed.len() > 254 {
             return None;
+        }
+        if let Some(serial) = typed.strip_prefix(DEVICE_PREFIX) {
+            let serial = serial.trim().to_uppercase();
+            let plausible = (3..=64).contains(&serial.len())
+                && serial.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            return plausible.then_some(Identifier::Device(serial));
         }
         if typed.contains('@') {
             return normalise_email(typed).ok().map(|e| Identifier::Email(e.as_str().to_owned()));
@@ -43,6 +55,7 @@ impl Identifier {
             Identifier::Email(email) => format!("email:{email}"),
             Identifier::Phone(phone) => format!("phone:{phone}"),
             Identifier::Account(account) => format!("account:{account}"),
+            Identifier::Device(serial) => format!("device:{serial}"),
         }
     }
 
@@ -52,6 +65,7 @@ impl Identifier {
             "email" => Some(Identifier::Email(value.to_owned())),
             "phone" => Some(Identifier::Phone(value.to_owned())),
             "account" => Some(Identifier::Account(value.to_owned())),
+            "device" => Some(Identifier::Device(value.to_owned())),
             _ => None,
         }
     }
@@ -62,7 +76,7 @@ impl Identifier {
         match self {
             Identifier::Email(email) => Hint::Email(redact_email(email)),
             Identifier::Phone(phone) => Hint::Phone(format!("•••-•••-{}", &phone[phone.len().saturating_sub(4)..])),
-            Identifier::Account(_) => Hint::OnFile,
+            Identifier::Account(_) | Identifier::Device(_) => Hint::OnFile,
         }
     }
 
@@ -70,6 +84,11 @@ impl Identifier {
     /// when several accounts share a contact, the oldest open one answers.
     pub async fn find_customer<C: ConnectionTrait>(&self, conn: &C) -> Result<Option<customer::Model>, DbErr> {
         let matches = match self {
+            Identifier::Device(serial) => {
+                let device = equipment::Entity::find().filter(equipment::Column::Serial.eq(serial.as_str()));
+                let Some(customer_id) = device.one(conn).await?.and_then(|d| d.customer_id) else { return Ok(None) };
+                Condition::all().add(customer::Column::Id.eq(customer_id))
+            }
             Identifier::Email(email) => Condition::any()
                 .add(customer::Column::Email.eq(email.as_str()))
                 .add(customer::Column::BillingEmail.eq(email.as_str())),
@@ -140,11 +159,13 @@ mod tests {
         let phone = Identifier::parse("450-555-9876").unwrap();
         assert_eq!(phone.hint(), Hint::Phone("•••-•••-9876".into()));
         assert_eq!(Identifier::parse("GF-100001").unwrap().hint(), Hint::OnFile);
+        assert_eq!(Identifier::parse("device:ONT1000002A").unwrap().hint(), Hint::OnFile);
+        assert_eq!(Identifier::parse("device:a b"), None);
     }
 
     #[test]
     fn keys_round_trip() {
-        for typed in ["a@b.ca", "514 555 1234", "GF-1"] {
+        for typed in ["a@b.ca", "514 555 1234", "GF-1", "device:ont1000002a"] {
             let identifier = Identifier::parse(typed).unwrap();
             assert_eq!(Identifier::from_key(&identifier.key()), Some(identifier));
         }

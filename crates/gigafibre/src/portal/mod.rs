@@ -19,7 +19,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 
-pub use current::{CurrentCustomer, END_PATH as IMPERSONATION_END};
+pub use current::{CurrentCustomer, END_PATH as IMPERSONATION_END, urlencoding};
 
 use crate::clock::Clock;
 use crate::web::AppState;

@@ -27,6 +27,9 @@ struct SignInPage {
     sent_to: Option<String>,
     retry_after_minutes: Option<i64>,
     error: Option<&'static str>,
+    /// The identifier of a device whose label was scanned: the page offers
+    /// to send a link to its subscriber, never naming them.
+    device: Option<String>,
 }
 
 impl SignInPage {
@@ -40,6 +43,7 @@ impl SignInPage {
             sent_to: None,
             retry_after_minutes: None,
             error: None,
+            device: None,
         }
     }
 
@@ -92,6 +96,7 @@ fn portal_path(next: Option<&str>) -> String {
 pub struct SignInQuery {
     next: Option<String>,
     expired: Option<String>,
+    device: Option<String>,
 }
 
 pub async fn page(RequestLang(lang): RequestLang, Query(query): Query<SignInQuery>) -> Result<Response, PageError> {
@@ -99,6 +104,8 @@ pub async fn page(RequestLang(lang): RequestLang, Query(query): Query<SignInQuer
     if query.expired.is_some() {
         page.notice = Some("portal.session_expired");
     }
+    let device = query.device.map(|serial| format!("{}{serial}", super::identifier::DEVICE_PREFIX));
+    page.device = device.filter(|typed| Identifier::parse(typed).is_some());
     page.respond(StatusCode::OK)
 }
 

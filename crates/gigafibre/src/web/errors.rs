@@ -37,6 +37,8 @@ fn home_of(path: &str) -> &'static str {
         "/ops"
     } else if under("/portal") {
         "/portal"
+    } else if under("/j") {
+        "/j"
     } else {
         "/"
     }

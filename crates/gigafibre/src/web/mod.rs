@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::portal::routes())
         .merge(crate::ops::routes())
         .merge(crate::dispatch::routes())
+        .merge(crate::tech::routes())
         .merge(crate::billing::printable::routes())
         .merge(crate::billing::stripe::routes())
         .fallback(errors::not_found)

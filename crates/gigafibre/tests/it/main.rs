@@ -14,4 +14,5 @@ mod ops;
 mod outbox;
 mod portal;
 mod support;
+mod tech;
 mod web;

@@ -198,6 +198,8 @@ struct EditPage {
     activation: Activation,
     /// The technician's history (the audit log's entries about them).
     trail: Vec<AuditRow>,
+    /// Sign-in links to the tech app.
+    links: crate::tech::issue::LinkSection,
 }
 
 /// How much of a technician's history the page shows.
@@ -230,6 +232,7 @@ pub async fn page(
         (Some(_), _) => Some((true, "ops.team.unchanged")),
         (_, Some("activated")) => Some((true, "ops.team.activation.activated")),
         (_, Some("deactivated")) => Some((true, "ops.team.activation.deactivated")),
+        (_, Some("link_revoked")) => Some((true, "tech.issue.revoked")),
         _ => None,
     };
     let form = Fields::of(&found, &levels);
@@ -258,6 +261,7 @@ async fn render(
     let db_error = |e| PageError::database(lang, e);
     let activation = Activation::load(&state.db, lang, &staff.csrf_token, view.found, None).await.map_err(db_error)?;
     let trail = trail_for(&state.db, "technician", view.found.id, TRAIL_LENGTH).await.map_err(db_error)?;
+    let links = crate::tech::issue::section(&state.db, lang, view.found, state.clock.now()).await.map_err(db_error)?;
     let skills = skills
         .iter()
         .map(|s| {
@@ -293,6 +297,7 @@ async fn render(
         notice: view.notice,
         activation,
         trail,
+        links,
     };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;
     Ok((status, Html(html)).into_response())

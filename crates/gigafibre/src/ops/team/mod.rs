@@ -11,8 +11,10 @@
 mod activation;
 mod edit;
 mod list;
-mod roster;
+pub(crate) mod roster;
 mod shift;
+
+pub(crate) use edit::parse_id;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -25,4 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route("/ops/equipe/competences", post(list::tag_skills))
         .route("/ops/equipe/{id}", get(edit::page).post(edit::save))
         .route("/ops/equipe/{id}/activation", post(activation::change))
+        .route("/ops/equipe/{id}/liens", post(crate::tech::issue::create))
+        .route("/ops/equipe/{id}/liens/{link}/revoquer", post(crate::tech::issue::revoke))
 }

@@ -6,7 +6,7 @@ use gigafibre::auth::secret;
 use gigafibre::clock::Clock;
 use gigafibre::i18n::Lang;
 use gigafibre::outbox::{self, Channel, NewMessage};
-use gigafibre_db::entities::{customer, dispatch_job, invoice, payment, session, technician, ticket};
+use gigafibre_db::entities::{customer, dispatch_job, equipment, invoice, payment, session, technician, ticket};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use super::Ops;
@@ -33,7 +33,8 @@ const fn route(method: Method, path: &'static str, allowed: &'static [&'static s
     Route { method, path, allowed }
 }
 
-/// `{customer}`, `{ticket}`, `{job}`, `{technician}`, `{message}`, `{payment}` and `{invoice}` stand for real ids.
+/// `{customer}`, `{ticket}`, `{job}`, `{technician}`, `{message}`, `{payment}` and `{invoice}` stand for real ids,
+/// `{device}` for a real serial.
 fn matrix() -> Vec<Route> {
     vec![
         route(Method::GET, "/ops", ALL),
@@ -76,6 +77,9 @@ fn matrix() -> Vec<Route> {
         route(Method::POST, "/ops/dispatch/jobs/{job}/lock", DISPATCH),
         route(Method::POST, "/ops/dispatch/plan", DISPATCH),
         route(Method::POST, "/ops/dispatch/proposals/1/accept", DISPATCH),
+        route(Method::POST, "/ops/equipe/{technician}/liens", TEAM),
+        route(Method::POST, "/ops/equipe/{technician}/liens/999999/revoquer", TEAM),
+        route(Method::GET, "/ops/equipement/{device}/etiquette", ALL),
         route(Method::GET, "/ops/facturation/runs", BILLING),
         route(Method::GET, "/ops/outbox", OUTBOX),
         route(Method::GET, "/ops/outbox/{message}", OUTBOX),
@@ -102,6 +106,7 @@ struct Ids {
     message: i64,
     payment: i64,
     invoice: i64,
+    device: String,
 }
 
 impl Ids {
@@ -125,6 +130,7 @@ impl Ids {
             message: outbox::enqueue(&ops.db.db, message, ops.clock.now()).await.unwrap(),
             payment: payment::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
             invoice: invoice::Entity::find().one(&ops.db.db).await.unwrap().unwrap().id,
+            device: equipment::Entity::find().one(&ops.db.db).await.unwrap().unwrap().serial,
         }
     }
 
@@ -136,6 +142,7 @@ impl Ids {
             .replace("{message}", &self.message.to_string())
             .replace("{payment}", &self.payment.to_string())
             .replace("{invoice}", &self.invoice.to_string())
+            .replace("{device}", &self.device)
     }
 }
 
