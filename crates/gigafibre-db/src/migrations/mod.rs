@@ -19,6 +19,7 @@ mod m20261125_000012_staff_identities;
 mod m20261125_000013_billing_run;
 mod m20261125_000014_payments;
 mod m20261125_000015_saved_cards;
+mod m20261125_000019_collections;
 mod support;
 
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000013_billing_run::Migration),
             Box::new(m20261125_000014_payments::Migration),
             Box::new(m20261125_000015_saved_cards::Migration),
+            Box::new(m20261125_000019_collections::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! operator task.
 
 mod commands;
+mod dunning;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -135,6 +136,19 @@ pub enum BillingAction {
         #[arg(long)]
         dry_run: bool,
         /// Print {"invoices_created", "lines", "total_cents"} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send the payment reminders due on DATE (each invoice gets each step
+    /// once; `serve` does this every morning), with late fees if they are on.
+    Dunning {
+        /// The day to remind for (default: today in Québec).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_run_date)]
+        date: Option<chrono::NaiveDate>,
+        /// Print what would be sent; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the reminders as JSON.
         #[arg(long)]
         json: bool,
     },

@@ -13,12 +13,15 @@ use serde::Deserialize;
 
 use crate::db::{DatabaseTarget, TargetError};
 
+mod collections;
 mod company;
 mod oidc;
 mod outbound;
 mod report;
 mod stripe;
 
+pub use collections::CollectionsSettings;
+use collections::collections_settings;
 pub use company::CompanySettings;
 use company::company_settings;
 use oidc::oidc_settings;
@@ -108,6 +111,8 @@ pub struct Config {
     pub stripe: StripeSettings,
     /// Who sends the invoices, as printed on them.
     pub company: CompanySettings,
+    /// Reminders about overdue invoices and late fees.
+    pub collections: CollectionsSettings,
     pub sources: BTreeMap<&'static str, Source>,
 }
 
@@ -173,6 +178,8 @@ struct FileSettings {
     company_address: Option<String>,
     gst_number: Option<String>,
     qst_number: Option<String>,
+    dunning_days: Option<String>,
+    late_fee: Option<String>,
 }
 
 /// A list in the TOML file: `"a, b"` or `["a", "b"]`.
@@ -258,6 +265,7 @@ impl Config {
         let oidc = oidc_settings(&mut layers, &mut settings)?;
         let stripe = stripe_settings(&mut layers, &mut settings)?;
         let company = company_settings(&mut layers, &mut settings)?;
+        let collections = collections_settings(&mut layers, &mut settings)?;
 
         let database_url = layers.pick(
             "database_url",
@@ -358,6 +366,7 @@ impl Config {
             billing_schedule,
             stripe,
             company,
+            collections,
             sources: layers.sources,
         })
     }

@@ -34,6 +34,7 @@ impl Config {
         });
         lines.push(self.stripe.report_line(&source("stripe_secret_key").to_string()));
         lines.push(self.company.report_line(&source("gst_number").to_string()));
+        lines.push(self.collections.report_line(&source("dunning_days").to_string()));
         let mut problems = self.smtp.problems();
         problems.extend(self.sms.problems());
         problems.extend(self.oidc.problems(self.environment == Environment::Production));

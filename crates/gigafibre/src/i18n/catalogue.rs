@@ -18,6 +18,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/sso", include_str!("../ops/sso/fr.toml"), include_str!("../ops/sso/en.toml")),
     ("ops/receivables", include_str!("../ops/receivables/fr.toml"), include_str!("../ops/receivables/en.toml")),
     ("billing/printable", include_str!("../billing/printable/fr.toml"), include_str!("../billing/printable/en.toml")),
+    ("billing/dunning", include_str!("../billing/dunning/fr.toml"), include_str!("../billing/dunning/en.toml")),
 ];
 
 fn source(lang: Lang, file: &(&'static str, &'static str, &'static str)) -> &'static str {
