@@ -22,6 +22,7 @@ mod m20261125_000015_saved_cards;
 mod m20261125_000016_jobs;
 mod m20261125_000017_dispatch_board;
 mod m20261125_000018_technician_links;
+mod m20261125_000019_collections;
 mod support;
 
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000016_jobs::Migration),
             Box::new(m20261125_000017_dispatch_board::Migration),
             Box::new(m20261125_000018_technician_links::Migration),
+            Box::new(m20261125_000019_collections::Migration),
         ]
     }
 }

@@ -2,6 +2,8 @@
 //! proration, invoice totals, balances.
 
 pub mod balances;
+pub mod daily_job;
+pub mod dunning;
 pub mod money;
 pub mod payments;
 pub mod periods;

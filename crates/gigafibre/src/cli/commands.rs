@@ -143,6 +143,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = db::open_existing(&config.database).await?;
             billing_run(&db, date.unwrap_or_else(today), dry_run, json).await
         }
+        Command::Billing { action: BillingAction::Dunning { date, dry_run, json } } => {
+            let db = db::open_existing(&config.database).await?;
+            super::dunning::dunning(&db, &config, date.unwrap_or_else(today), dry_run, json).await
+        }
         Command::Bench { scenario: BenchScenario::Billing { postgres, json } } => {
             let as_of = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_else(today);
             let figures = bench::billing(as_of, postgres.as_deref()).await?;
@@ -456,19 +460,15 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
         .map_err(|problem| anyhow::anyhow!("cannot set up outbound e-mail and SMS: {problem}"))?;
     tracing::info!(outbound = %router.describe(), "outbox providers");
     let outbox_worker = outbox::spawn_worker(db.clone(), std::sync::Arc::new(router), outbox::POLL_INTERVAL);
-    let billing_scheduler = match config.billing_schedule {
-        crate::config::BillingSchedule::Daily => Some(billing::run::schedule::spawn(db.clone())),
-        crate::config::BillingSchedule::Paused => {
-            tracing::info!("billing schedule paused (GIGAFIBRE_BILLING_SCHEDULE=paused)");
-            None
-        }
-    };
+    let billing = config.billing_schedule == crate::config::BillingSchedule::Daily;
+    if !billing {
+        tracing::info!("billing schedule paused (GIGAFIBRE_BILLING_SCHEDULE=paused)");
+    }
+    let config = std::sync::Arc::new(config);
+    let billing_scheduler = (billing || !config.collections.dunning.is_off())
+        .then(|| billing::run::schedule::spawn(db.clone(), config.clone(), billing));
     let reminders = crate::dispatch::reminders::spawn(db.clone());
-    let state = web::AppState {
-        db,
-        config: std::sync::Arc::new(config),
-        clock: std::sync::Arc::new(crate::clock::SystemClock),
-    };
+    let state = web::AppState { db, config, clock: std::sync::Arc::new(crate::clock::SystemClock) };
     web::serve(listener, state).await?;
     outbox_worker.stop().await;
     reminders.stop().await;

@@ -3,6 +3,7 @@
 
 mod commands;
 pub mod tech;
+mod dunning;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -141,6 +142,19 @@ pub enum BillingAction {
         #[arg(long)]
         dry_run: bool,
         /// Print {"invoices_created", "lines", "total_cents"} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send the payment reminders due on DATE (each invoice gets each step
+    /// once; `serve` does this every morning), with late fees if they are on.
+    Dunning {
+        /// The day to remind for (default: today in Québec).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_run_date)]
+        date: Option<chrono::NaiveDate>,
+        /// Print what would be sent; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the reminders as JSON.
         #[arg(long)]
         json: bool,
     },

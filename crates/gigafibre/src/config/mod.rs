@@ -13,12 +13,15 @@ use serde::Deserialize;
 
 use crate::db::{DatabaseTarget, TargetError};
 
+mod collections;
 mod company;
 mod oidc;
 mod outbound;
 mod report;
 mod stripe;
 
+pub use collections::CollectionsSettings;
+use collections::collections_settings;
 pub use company::CompanySettings;
 use company::company_settings;
 use oidc::oidc_settings;
@@ -112,6 +115,8 @@ pub struct Config {
     /// credit it asks for; without one the map draws markers and routes on
     /// a plain background.
     pub map_tiles: Option<MapTiles>,
+    /// Reminders about overdue invoices and late fees.
+    pub collections: CollectionsSettings,
     pub sources: BTreeMap<&'static str, Source>,
 }
 
@@ -188,6 +193,8 @@ struct FileSettings {
     qst_number: Option<String>,
     map_tiles: Option<String>,
     map_attribution: Option<String>,
+    dunning_days: Option<String>,
+    late_fee: Option<String>,
 }
 
 /// A list in the TOML file: `"a, b"` or `["a", "b"]`.
@@ -273,6 +280,7 @@ impl Config {
         let oidc = oidc_settings(&mut layers, &mut settings)?;
         let stripe = stripe_settings(&mut layers, &mut settings)?;
         let company = company_settings(&mut layers, &mut settings)?;
+        let collections = collections_settings(&mut layers, &mut settings)?;
 
         let database_url = layers.pick(
             "database_url",
@@ -381,6 +389,7 @@ impl Config {
             stripe,
             company,
             map_tiles,
+            collections,
             sources: layers.sources,
         })
     }

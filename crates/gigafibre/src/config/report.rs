@@ -38,6 +38,7 @@ impl Config {
             Some(tiles) => format!("map_tiles     {}  ({})", tiles.url, source("map_tiles")),
             None => "map_tiles     not set: the dispatch map draws on a plain background".to_owned(),
         });
+        lines.push(self.collections.report_line(&source("dunning_days").to_string()));
         let mut problems = self.smtp.problems();
         problems.extend(self.sms.problems());
         problems.extend(self.oidc.problems(self.environment == Environment::Production));

@@ -23,6 +23,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/dispatch", include_str!("../ops/dispatch/fr.toml"), include_str!("../ops/dispatch/en.toml")),
     ("tech", include_str!("../tech/fr.toml"), include_str!("../tech/en.toml")),
     ("billing/printable", include_str!("../billing/printable/fr.toml"), include_str!("../billing/printable/en.toml")),
+    ("billing/dunning", include_str!("../billing/dunning/fr.toml"), include_str!("../billing/dunning/en.toml")),
 ];
 
 fn source(lang: Lang, file: &(&'static str, &'static str, &'static str)) -> &'static str {

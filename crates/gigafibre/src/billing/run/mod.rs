@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::billing::money::Money;
 use draft::{Draft, draft};
-pub use write::{PAYMENT_TERMS_DAYS, invoice_number};
+pub use write::{PAYMENT_TERMS_DAYS, ensure_sequence, invoice_number, take_invoice_number};
 
 /// A write transaction closes once it holds this many invoices (or
 /// customers): small enough that a crash loses little work, large enough

@@ -1,7 +1,9 @@
 //! The daily billing run inside `gigafibre serve`. Every instance looks once
 //! a minute; the first to record the day's scheduled run (a unique date in
-//! `billing_runs`) runs it, the others find it taken.
+//! `billing_runs`) runs it, the others find it taken. The same look sends
+//! the morning's payment reminders ([`crate::billing::dunning::schedule`]).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, Utc};
@@ -13,6 +15,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::{RunError, RunReport, Trigger, run};
+use crate::billing::dunning;
+use crate::config::Config;
 
 /// How often an instance looks whether the day's run is due.
 const POLL_INTERVAL: Duration = Duration::from_secs(60);
@@ -54,26 +58,20 @@ impl Scheduler {
     }
 }
 
-/// Starts the daily run's scheduler.
-pub fn spawn(db: DatabaseConnection) -> Scheduler {
+/// Starts the scheduler: the daily billing run when `billing` is on, the
+/// reminders when the configuration has reminder days.
+pub fn spawn(db: DatabaseConnection, config: Arc<Config>, billing: bool) -> Scheduler {
     let (stop, mut stopped) = watch::channel(false);
-    tracing::info!(starts_at = %starts_at(), "billing scheduler started (America/Toronto)");
+    tracing::info!(starts_at = %starts_at(), billing, "billing scheduler started (America/Toronto)");
     let task = tokio::spawn(async move {
         loop {
             if *stopped.borrow() {
                 break;
             }
-            match tick(&db, Utc::now()).await {
-                Ok(Some(report)) => tracing::info!(
-                    invoices = report.invoices_created,
-                    lines = report.lines,
-                    total_cents = report.total.cents(),
-                    errors = report.errors.len(),
-                    "scheduled billing run finished"
-                ),
-                Ok(None) => {}
-                Err(error) => tracing::error!(%error, "scheduled billing run failed"),
+            if billing {
+                bill(&db).await;
             }
+            remind(&db, &config).await;
             tokio::select! {
                 () = tokio::time::sleep(POLL_INTERVAL) => {}
                 changed = stopped.changed() => {
@@ -85,4 +83,32 @@ pub fn spawn(db: DatabaseConnection) -> Scheduler {
         }
     });
     Scheduler { stop, task }
+}
+
+async fn bill(db: &DatabaseConnection) {
+    match tick(db, Utc::now()).await {
+        Ok(Some(report)) => tracing::info!(
+            invoices = report.invoices_created,
+            lines = report.lines,
+            total_cents = report.total.cents(),
+            errors = report.errors.len(),
+            "scheduled billing run finished"
+        ),
+        Ok(None) => {}
+        Err(error) => tracing::error!(%error, "scheduled billing run failed"),
+    }
+}
+
+async fn remind(db: &DatabaseConnection, config: &Config) {
+    match dunning::schedule::tick(db, config, Utc::now()).await {
+        Ok(Some(report)) => tracing::info!(
+            reminders = report.reminders(),
+            final_notices = report.final_notices(),
+            late_fee_cents = report.fees().cents(),
+            unreachable = report.unreachable(),
+            "payment reminders sent"
+        ),
+        Ok(None) => {}
+        Err(error) => tracing::error!(%error, "payment reminders failed"),
+    }
 }

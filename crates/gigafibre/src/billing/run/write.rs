@@ -71,6 +71,26 @@ pub async fn begin(db: &DatabaseConnection) -> Result<(sea_orm::DatabaseTransact
     Ok((txn, last))
 }
 
+/// Takes the next invoice number for one invoice issued outside a run (a
+/// late fee), in the caller's write transaction: the sequence row is locked
+/// until it commits, so numbers stay gapless. [`ensure_sequence`] first.
+pub async fn take_invoice_number<C: ConnectionTrait>(conn: &C) -> Result<String, DbErr> {
+    let last: Option<i64> = number_sequence::Entity::find_by_id(INVOICES)
+        .select_only()
+        .column(number_sequence::Column::LastValue)
+        .lock(LockType::Update)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    let next = last.ok_or_else(|| DbErr::RecordNotFound("the invoice number sequence".into()))? + 1;
+    number_sequence::Entity::update_many()
+        .col_expr(number_sequence::Column::LastValue, Expr::value(next))
+        .filter(number_sequence::Column::Name.eq(INVOICES))
+        .exec(conn)
+        .await?;
+    Ok(invoice_number(next))
+}
+
 /// Writes the drafts of one batch and commits. `last` is the sequence's
 /// value read by [`begin`].
 pub async fn commit(

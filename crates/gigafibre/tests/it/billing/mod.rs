@@ -3,6 +3,7 @@
 //! server that answers like Stripe.
 
 mod client;
+mod dunning;
 pub(crate) mod fake_stripe;
 mod ledger;
 mod run;
