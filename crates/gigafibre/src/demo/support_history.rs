@@ -155,7 +155,6 @@ fn jobs_for_open_tickets(rng: &mut ChaCha8Rng, data: &mut Dataset) {
             reminded_for: None,
             created_at: now,
             updated_at: now,
-            version: 0,
             locked: false,
         });
         skills.push(job_required_skill::Model { job_id: id, skill_id, min_level: rng.random_range(1..=3) });

@@ -23,7 +23,7 @@ use crate::api::Problem;
 use crate::api::idempotency::{self, Prior, Stored};
 use crate::audit::Actor;
 use crate::i18n::Lang;
-use crate::ops::roles::{ManageJobs, Refused, Staff};
+use crate::ops::roles::{Dispatch, Refused, Staff};
 use crate::web::{AppState, RequestLang, same_origin};
 
 /// A status change as the app sends it.
@@ -68,7 +68,7 @@ struct Call {
 fn call(
     lang: Lang,
     state: &AppState,
-    staff: Result<Staff<ManageJobs>, Refused>,
+    staff: Result<Staff<Dispatch>, Refused>,
     headers: &HeaderMap,
     path: &str,
     raw_id: &str,
@@ -162,7 +162,7 @@ async fn once(
 pub async fn status(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Result<Staff<ManageJobs>, Refused>,
+    staff: Result<Staff<Dispatch>, Refused>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
@@ -190,7 +190,7 @@ pub async fn status(
 pub async fn completion(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Result<Staff<ManageJobs>, Refused>,
+    staff: Result<Staff<Dispatch>, Refused>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,

@@ -72,6 +72,7 @@ pub async fn create(db: &DatabaseConnection, new: NewJob, actor: &Actor, now: Da
         ticket_left_open: Set(false),
         completed_at: Set(None),
         version: Set(0),
+        locked: Set(false),
         reminded_for: Set(None),
         created_at: Set(now),
         updated_at: Set(now),

@@ -86,11 +86,8 @@ capability!(
     ManageTeam: Dispatcher
 );
 capability!(
-    /// Dispatch jobs: creating one from a ticket, booking, cancelling,
-    /// recording how a visit went.
-    ManageJobs: Dispatcher
-    /// The dispatch board and map: reading the technicians' days, moving
-    /// jobs on them, planning a day.
+    /// Dispatch: creating a job from a ticket, booking, cancelling and
+    /// recording how a visit went; the board and the map; planning a day.
     Dispatch: Dispatcher
 );
 capability!(
@@ -185,7 +182,6 @@ mod tests {
         assert!(EditClients::admits(Role::Billing) && !EditClients::admits(Role::Dispatcher));
         assert!(WorkTickets::admits(Role::Dispatcher) && !WorkTickets::admits(Role::Billing));
         assert!(ManageTeam::admits(Role::Admin) && !ManageTeam::admits(Role::Agent));
-        assert!(ManageJobs::admits(Role::Dispatcher) && !ManageJobs::admits(Role::Agent));
         assert!(
             Dispatch::admits(Role::Dispatcher) && !Dispatch::admits(Role::Agent) && !Dispatch::admits(Role::Billing)
         );

@@ -15,10 +15,10 @@ use crate::dispatch::error::JobError;
 use crate::dispatch::store;
 use crate::dispatch::transitions::{self, Request};
 use crate::i18n::Lang;
-use crate::ops::roles::{ManageJobs, Staff};
+use crate::ops::roles::{Dispatch, Staff};
 use crate::web::{AppState, PageError, RequestLang};
 
-fn actor(staff: &Staff<ManageJobs>) -> Actor {
+fn actor(staff: &Staff<Dispatch>) -> Actor {
     Actor { kind: "staff", id: Some(staff.member.id), label: staff.member.email.clone() }
 }
 
@@ -69,7 +69,7 @@ enum Which {
 async fn refuse(
     state: &AppState,
     lang: Lang,
-    staff: &Staff<ManageJobs>,
+    staff: &Staff<Dispatch>,
     id: i64,
     mut forms: Forms,
     which: Which,
@@ -90,7 +90,7 @@ async fn refuse(
 async fn change(
     state: &AppState,
     lang: Lang,
-    staff: Staff<ManageJobs>,
+    staff: Staff<Dispatch>,
     id: i64,
     form: ReasonForm,
     which: Which,
@@ -123,7 +123,7 @@ async fn change(
 pub async fn cancel(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Staff<ManageJobs>,
+    staff: Staff<Dispatch>,
     Path(id): Path<String>,
     axum::Form(form): axum::Form<ReasonForm>,
 ) -> Result<Response, PageError> {
@@ -134,7 +134,7 @@ pub async fn cancel(
 pub async fn not_completed(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Staff<ManageJobs>,
+    staff: Staff<Dispatch>,
     Path(id): Path<String>,
     axum::Form(form): axum::Form<ReasonForm>,
 ) -> Result<Response, PageError> {
@@ -145,7 +145,7 @@ pub async fn not_completed(
 pub async fn complete(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Staff<ManageJobs>,
+    staff: Staff<Dispatch>,
     Path(id): Path<String>,
     axum::Form(form): axum::Form<CompleteForm>,
 ) -> Result<Response, PageError> {

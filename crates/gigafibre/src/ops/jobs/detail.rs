@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::view::{self, JobView};
 use crate::i18n::{Lang, Messages};
 use crate::ops::frame::{Frame, Section};
-use crate::ops::roles::{Allowed, AnyRole, ManageJobs, Staff};
+use crate::ops::roles::{Allowed, AnyRole, Dispatch, Staff};
 use crate::web::{AppState, PageError, RequestLang};
 
 /// What the action forms hold: as typed after a refusal, empty otherwise.
@@ -59,7 +59,7 @@ pub async fn render<R: Allowed>(
         current_path: format!("/ops/jobs/{id}"),
         frame: Frame::new(staff, Section::Tickets),
         job,
-        can_manage: ManageJobs::admits(staff.role),
+        can_manage: Dispatch::admits(staff.role),
         forms,
     };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;

@@ -3,7 +3,7 @@
 //! from a ticket.
 //!
 //! Reading is open to every member of staff (`Staff<AnyRole>`); changing a
-//! job takes `Staff<ManageJobs>` (dispatchers and admins). The rules and
+//! job takes `Staff<Dispatch>` (dispatchers and admins). The rules and
 //! writes are the dispatch feature's ([`crate::dispatch`]).
 
 mod actions;

@@ -22,7 +22,7 @@ use crate::dispatch::notices::address;
 use crate::i18n::{Lang, Messages};
 use crate::ops::dashboard::{PRIORITIES, display_name};
 use crate::ops::frame::{Frame, Section};
-use crate::ops::roles::{ManageJobs, Staff};
+use crate::ops::roles::{Dispatch, Staff};
 use crate::web::{AppState, PageError, RequestLang};
 
 pub struct Choice {
@@ -208,7 +208,7 @@ fn page(lang: Lang, frame: Frame, context: &Context, form: NewForm) -> NewPage {
 pub async fn form(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Staff<ManageJobs>,
+    staff: Staff<Dispatch>,
     Query(query): Query<NewQuery>,
 ) -> Result<Response, PageError> {
     let raw = query.ticket.unwrap_or_default();
@@ -258,7 +258,7 @@ fn typed_skills(form: &NewForm, skills: &[skill::Model]) -> Result<Vec<(i64, i16
 pub async fn create(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    staff: Staff<ManageJobs>,
+    staff: Staff<Dispatch>,
     axum::Form(form): axum::Form<NewForm>,
 ) -> Result<Response, PageError> {
     staff.check_csrf(&form.csrf, lang)?;

@@ -12,7 +12,7 @@ use super::views::{self, Controls, Summary, Thread};
 use crate::i18n::{Lang, Messages};
 use crate::ops::frame::{Frame, Section};
 use crate::ops::jobs::view::JobLink;
-use crate::ops::roles::{Allowed, AnyRole, ManageJobs, Staff, WorkTickets};
+use crate::ops::roles::{Allowed, AnyRole, Dispatch, Staff, WorkTickets};
 use crate::web::{AppState, PageError, RequestLang};
 
 #[derive(Template)]
@@ -81,7 +81,7 @@ impl Screen {
             controls: views::controls(lang, &loaded, &staff_rows, csrf, can_work),
             thread: views::thread(lang, &loaded, &messages, &staff_rows, csrf, can_work),
             jobs,
-            can_create_job: ManageJobs::admits(staff.role),
+            can_create_job: Dispatch::admits(staff.role),
         })
     }
 

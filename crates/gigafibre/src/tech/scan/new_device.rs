@@ -130,6 +130,7 @@ pub async fn create(
     let id = equipment::Entity::insert(row).exec(&txn).await.map_err(db_error)?.last_insert_id;
     let movement = equipment_movement::ActiveModel {
         id: NotSet,
+        job_id: Set(None),
         equipment_id: Set(id),
         at: Set(now),
         from_status: Set(None),

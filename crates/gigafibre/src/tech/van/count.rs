@@ -121,6 +121,7 @@ async fn move_device<C: ConnectionTrait>(
         .await?;
     let movement = equipment_movement::ActiveModel {
         id: NotSet,
+        job_id: Set(None),
         equipment_id: Set(device.id),
         at: Set(now),
         from_status: Set(Some(device.status.clone())),

@@ -19,7 +19,6 @@ const OUTBOX: &[&str] = CLIENT_EDITORS;
 const RECEIVABLES: &[&str] = &["agent", "billing", "admin"];
 const MONEY: &[&str] = &["billing", "admin"];
 const BILLING: &[&str] = &["billing", "admin"];
-const JOBS: &[&str] = &["dispatcher", "admin"];
 const DISPATCH: &[&str] = &["dispatcher", "admin"];
 
 /// A route, and the roles that may use it (admins may use all).
@@ -59,11 +58,11 @@ fn matrix() -> Vec<Route> {
         route(Method::POST, "/ops/tickets/{ticket}/status", TICKET_WORKERS),
         route(Method::POST, "/ops/tickets/{ticket}/priority", TICKET_WORKERS),
         route(Method::GET, "/ops/jobs/{job}", ALL),
-        route(Method::GET, "/ops/jobs/new?ticket={ticket}", JOBS),
-        route(Method::POST, "/ops/jobs/new", JOBS),
-        route(Method::POST, "/ops/jobs/{job}/cancel", JOBS),
-        route(Method::POST, "/ops/jobs/{job}/not-completed", JOBS),
-        route(Method::POST, "/ops/jobs/{job}/complete", JOBS),
+        route(Method::GET, "/ops/jobs/new?ticket={ticket}", DISPATCH),
+        route(Method::POST, "/ops/jobs/new", DISPATCH),
+        route(Method::POST, "/ops/jobs/{job}/cancel", DISPATCH),
+        route(Method::POST, "/ops/jobs/{job}/not-completed", DISPATCH),
+        route(Method::POST, "/ops/jobs/{job}/complete", DISPATCH),
         route(Method::GET, "/ops/equipe", TEAM),
         route(Method::POST, "/ops/equipe/competences", TEAM),
         route(Method::GET, "/ops/equipe/{technician}", TEAM),
