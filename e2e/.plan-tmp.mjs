@@ -1,0 +1,13 @@
+import { launch } from "./browser.mjs";
+import { readFileSync } from "node:fs";
+const base = process.env.URL;
+const browser = await launch();
+const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-CA", storageState: JSON.parse(readFileSync(process.env.STATE)) });
+const page = await ctx.newPage();
+await page.goto(`${base}/ops/dispatch?day=${process.env.DAY}`);
+const t0 = Date.now();
+await page.click("text=Planifier cette journée");
+await page.waitForURL(/proposal=/, { timeout: 120000 });
+console.log("planned in", Date.now() - t0, page.url(), "offers", await page.locator(".offers li").count(), "left", await page.locator(".unplaced li").count(), "ghosts", await page.locator(".job.proposed").count());
+await page.screenshot({ path: process.env.OUT });
+await browser.close();
