@@ -13,6 +13,8 @@ const STATUS_COLOURS = {
   cancelled: "#b91c1c",
   not_completed: "#b91c1c",
 };
+// One colour per technician's route, in turn.
+const ROUTE_COLOURS = ["#1d5fbf", "#0f766e", "#9333ea", "#c2410c", "#be123c", "#4d7c0f", "#0369a1", "#a16207"];
 const SNAP_MINUTES = 15;
 const POLL_MS = 5000;
 
@@ -156,7 +158,8 @@ function drawMap() {
   if (!box || !L) return;
   const data = JSON.parse(live().dataset.map || "{}");
   if (!map) {
-    map = L.map(box, { zoomControl: true, attributionControl: Boolean(box.dataset.tiles) });
+    // A first view (greater Montréal) so that markers are drawn as they are added.
+    map = L.map(box, { zoomControl: true, attributionControl: Boolean(box.dataset.tiles) }).setView([45.55, -73.65], 9);
     if (box.dataset.tiles) {
       L.tileLayer(box.dataset.tiles, { maxZoom: 18, attribution: box.dataset.attribution }).addTo(map);
     }
@@ -164,9 +167,9 @@ function drawMap() {
   }
   layer.clearLayers();
   const bounds = [];
-  for (const route of data.routes ?? []) {
+  for (const [index, route] of (data.routes ?? []).entries()) {
     L.polyline(route.points, {
-      color: route.proposed ? "#8a5a00" : "#1d5fbf",
+      color: route.proposed ? "#8a5a00" : ROUTE_COLOURS[index % ROUTE_COLOURS.length],
       weight: route.proposed ? 2 : 3,
       opacity: 0.7,
       dashArray: route.proposed ? "6 6" : null,
@@ -189,7 +192,7 @@ function drawMap() {
     marker.getElement()?.setAttribute("data-job-marker", job.id);
   }
   if (bounds.length && !map._fitted) {
-    map.fitBounds(bounds, { padding: [16, 16] });
+    map.fitBounds(bounds, { padding: [16, 16], animate: false });
     map._fitted = true;
   }
 }

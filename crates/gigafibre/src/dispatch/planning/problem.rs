@@ -261,3 +261,128 @@ fn recheck(day: &Day, jobs: &HashMap<i64, &BoardJob>, lines: &mut [Line]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use chrono::NaiveDate;
+    use gigafibre_db::entities::{dispatch_job, service_location, technician};
+    use gigafibre_route::{Route, Stop, StopKind, Unassigned};
+
+    use super::*;
+    use crate::dispatch::planning::day::Tech;
+    use crate::dispatch::planning::rules::{Need, local_minute};
+
+    fn date() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 15).unwrap()
+    }
+
+    fn tech(id: i64) -> Tech {
+        let now = local_minute(date(), 0);
+        let model = technician::Model {
+            id,
+            name: format!("Tech {id}"),
+            email: None,
+            phone: None,
+            home_base_label: "Laval".into(),
+            home_base_latitude: 45.6,
+            home_base_longitude: -73.7,
+            shift_start_minute: 8 * 60,
+            shift_end_minute: 16 * 60,
+            active: true,
+            created_at: now,
+        };
+        Tech { model, skills: HashMap::from([(1, 3)]) }
+    }
+
+    fn job(id: i64, placed: Option<(i64, i32)>, locked: bool) -> BoardJob {
+        let now = local_minute(date(), 0);
+        let start = placed.map(|(_, minute)| local_minute(date(), minute));
+        let model = dispatch_job::Model {
+            id,
+            ticket_id: None,
+            customer_id: 1,
+            service_location_id: 1,
+            job_type: "repair".into(),
+            duration_minutes: 60,
+            priority: "normal".into(),
+            status: if placed.is_some() { "scheduled" } else { "unscheduled" }.into(),
+            technician_id: placed.map(|(t, _)| t),
+            scheduled_start: start,
+            scheduled_end: start.map(|s| s + Duration::minutes(60)),
+            window_start: Some(local_minute(date(), 8 * 60)),
+            window_end: Some(local_minute(date(), 12 * 60)),
+            outcome_note: String::new(),
+            created_at: now,
+            updated_at: now,
+            version: 2,
+            locked,
+        };
+        let location = service_location::Model {
+            id: 1,
+            customer_id: 1,
+            legacy_id: None,
+            street: "1 rue Principale".into(),
+            unit: None,
+            municipality: "Laval".into(),
+            province: "QC".into(),
+            postal_code: "H7A 1A1".into(),
+            latitude: Some(45.61),
+            longitude: Some(-73.71),
+            fibre_drop: None,
+            olt_port: None,
+            created_at: now,
+        };
+        BoardJob { model, needs: vec![Need { skill_id: 1, min_level: 2 }], location: Some(location) }
+    }
+
+    fn board(jobs: Vec<BoardJob>) -> Day {
+        Day { day: date(), technicians: vec![tech(10)], jobs, skills: Vec::new() }
+    }
+
+    #[test]
+    fn pinned_jobs_stay_put_and_the_others_may_move() {
+        let day =
+            board(vec![job(1, Some((10, 9 * 60)), true), job(2, None, false), job(3, Some((10, 11 * 60)), false)]);
+        let setup = setup(&day);
+        assert_eq!(setup.movable, HashSet::from([2, 3]));
+        let pinned = setup.problem.jobs.iter().find(|j| j.id == "1").unwrap();
+        assert_eq!(pinned.locked_to.as_deref(), Some("10"));
+        assert_eq!((pinned.window.start, pinned.window.end), (9.0 * HOUR, 9.0 * HOUR));
+        let waiting = setup.problem.jobs.iter().find(|j| j.id == "2").unwrap();
+        assert_eq!((waiting.window.start, waiting.window.end), (8.0 * HOUR, 12.0 * HOUR));
+        assert_eq!(waiting.skills, vec![Skill::new("1", 2)]);
+    }
+
+    fn stop(id: &str, start: f64) -> Stop {
+        let place = Point { x: -73.71, y: 45.61 };
+        Stop { kind: StopKind::Job(id.into()), place, arrival: start, start, departure: start + HOUR }
+    }
+
+    #[test]
+    fn a_proposed_place_that_breaks_a_rule_is_left_out_for_lack_of_time() {
+        let day = board(vec![job(1, Some((10, 9 * 60)), true), job(2, None, false), job(3, None, false)]);
+        let setup = setup(&day);
+        // An answer that puts job 3 over the pinned job: the recheck refuses it.
+        let plan = Plan {
+            routes: vec![Route {
+                technician: "10".into(),
+                departure: 8.0 * HOUR,
+                stops: vec![stop("2", 8.0 * HOUR), stop("1", 9.0 * HOUR), stop("3", 9.5 * HOUR)],
+                arrival: 11.0 * HOUR,
+                distance: 0.0,
+            }],
+            unassigned: vec![Unassigned { job: "4".into(), reason: UnassignedReason::NoSkill }],
+        };
+        let lines = lines(&day, &setup, &plan);
+        let of = |id: i64| lines.iter().find(|l| l.job_id == id).map(|l| l.placed);
+        assert_eq!(
+            of(2),
+            Some(Ok((10, Span { start: local_minute(date(), 8 * 60), end: local_minute(date(), 9 * 60) })))
+        );
+        assert_eq!(of(3), Some(Err(Unplaced::NoTimeLeft)));
+        assert_eq!(of(1), None, "the pinned job is not the plan's to move");
+        assert!(lines.iter().all(|l| l.job_version == 2));
+    }
+}

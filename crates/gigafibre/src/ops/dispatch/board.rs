@@ -105,6 +105,11 @@ pub struct Live {
     pub waiting: Vec<Waiting>,
     pub proposal: Option<ProposalView>,
     pub map: String,
+    pub day: String,
+    /// The unassigned column's filters.
+    pub kinds: Vec<Choice>,
+    pub priorities: Vec<Choice>,
+    pub skills: Vec<Choice>,
 }
 
 #[derive(Template)]
@@ -120,9 +125,6 @@ struct BoardPage {
     week: String,
     tiles: String,
     attribution: String,
-    kinds: Vec<Choice>,
-    priorities: Vec<Choice>,
-    skills: Vec<Choice>,
     notice: Option<Notice>,
     live: Live,
 }
@@ -157,6 +159,11 @@ async fn live(
     let lines = proposal.as_ref().map(|(_, lines)| lines.as_slice()).unwrap_or_default();
     let axis = Axis::of(board);
     let keep = query.keep(board.day);
+    let m = Messages::new(lang);
+    let filters = query.filters();
+    let mut kinds: Vec<String> = board.unassigned().map(|j| j.model.job_type.clone()).collect();
+    kinds.sort();
+    kinds.dedup();
     Ok(Live {
         digest: view::digest(board, lines),
         feed: format!("/ops/dispatch/changes?{keep}"),
@@ -173,6 +180,24 @@ async fn live(
             ProposalView { id: *id, left, offers }
         }),
         map: view::map_data(board, lang, lines).to_string(),
+        day: board.day.format("%Y-%m-%d").to_string(),
+        kinds: kinds
+            .into_iter()
+            .map(|k| Choice { label: m.code(&k), selected: filters.kind.as_deref() == Some(k.as_str()), value: k })
+            .collect(),
+        priorities: ["urgent", "high", "normal", "low"]
+            .into_iter()
+            .map(|p| Choice { value: p.to_owned(), label: m.code(p), selected: filters.priority.as_deref() == Some(p) })
+            .collect(),
+        skills: board
+            .skills
+            .iter()
+            .map(|s| Choice {
+                value: s.id.to_string(),
+                label: if lang == Lang::Fr { s.name_fr.clone() } else { s.name_en.clone() },
+                selected: filters.skill == Some(s.id),
+            })
+            .collect(),
     })
 }
 
@@ -204,10 +229,6 @@ pub async fn render(
     let day = query.day(state);
     let board = day::load(&state.db, day).await.map_err(|e| PageError::database(lang, e))?;
     let live = live(state, lang, &staff.csrf_token, query, &board).await?;
-    let filters = query.filters();
-    let mut kinds: Vec<String> = board.unassigned().map(|j| j.model.job_type.clone()).collect();
-    kinds.sort();
-    kinds.dedup();
     let link = |d: NaiveDate| format!("/ops/dispatch?day={}", d.format("%Y-%m-%d"));
     let page = BoardPage {
         m,
@@ -220,23 +241,6 @@ pub async fn render(
         week: format!("/ops/dispatch?view=week&day={}", day.format("%Y-%m-%d")),
         tiles: state.config.map_tiles.as_ref().map(|t| t.url.clone()).unwrap_or_default(),
         attribution: state.config.map_tiles.as_ref().map(|t| t.attribution.clone()).unwrap_or_default(),
-        kinds: kinds
-            .into_iter()
-            .map(|k| Choice { label: m.code(&k), selected: filters.kind.as_deref() == Some(k.as_str()), value: k })
-            .collect(),
-        priorities: ["urgent", "high", "normal", "low"]
-            .into_iter()
-            .map(|p| Choice { value: p.to_owned(), label: m.code(p), selected: filters.priority.as_deref() == Some(p) })
-            .collect(),
-        skills: board
-            .skills
-            .iter()
-            .map(|s| Choice {
-                value: s.id.to_string(),
-                label: if lang == Lang::Fr { s.name_fr.clone() } else { s.name_en.clone() },
-                selected: filters.skill == Some(s.id),
-            })
-            .collect(),
         notice,
         live,
     };

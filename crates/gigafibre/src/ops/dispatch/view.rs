@@ -92,6 +92,10 @@ pub struct Block {
     pub locked: bool,
     pub needs: String,
     pub movable: bool,
+    /// Which track of the row it is drawn on (overlapping jobs stack).
+    pub track: usize,
+    /// Overlaps another job of the technician.
+    pub conflict: bool,
 }
 
 /// One technician's row.
@@ -106,6 +110,8 @@ pub struct Row {
     pub skills: String,
     pub blocks: Vec<Block>,
     pub proposed: Vec<Block>,
+    /// Tracks of stacked jobs; one when none overlap.
+    pub tracks: usize,
 }
 
 /// A job waiting for a technician.
@@ -160,7 +166,32 @@ fn block(day: &Day, axis: &Axis, m: &Messages, job: &BoardJob, start: DateTime<U
         locked: model.locked,
         needs: needs_attr(&job.needs),
         movable: crate::dispatch::planning::rules::movable(&model.status),
+        track: 0,
+        conflict: false,
     }
+}
+
+/// Puts each block on the first track free at its start, and marks those
+/// that overlap another; the number of tracks used.
+pub fn stack(blocks: &mut [Block]) -> usize {
+    blocks.sort_by_key(|b| (b.start_minute, b.id));
+    let mut ends: Vec<i32> = Vec::new();
+    for index in 0..blocks.len() {
+        let (start, end) = (blocks[index].start_minute, blocks[index].end_minute);
+        blocks[index].conflict =
+            blocks.iter().enumerate().any(|(other, b)| other != index && b.start_minute < end && start < b.end_minute);
+        match ends.iter().position(|free_at| *free_at <= start) {
+            Some(track) => {
+                ends[track] = end;
+                blocks[index].track = track;
+            }
+            None => {
+                blocks[index].track = ends.len();
+                ends.push(end);
+            }
+        }
+    }
+    ends.len().max(1)
 }
 
 /// The technicians' rows, with the proposal's places drawn apart.
@@ -171,7 +202,7 @@ pub fn rows(day: &Day, axis: &Axis, lang: Lang, proposal: &[dispatch_proposal_li
         .iter()
         .map(|tech| {
             let model = &tech.model;
-            let blocks = day
+            let mut blocks: Vec<Block> = day
                 .jobs
                 .iter()
                 .filter(|job| job.model.technician_id == Some(model.id))
@@ -197,6 +228,7 @@ pub fn rows(day: &Day, axis: &Axis, lang: Lang, proposal: &[dispatch_proposal_li
                 shift_start: model.shift_start_minute,
                 shift_end: model.shift_end_minute,
                 skills: skills_attr(tech),
+                tracks: stack(&mut blocks),
                 blocks,
                 proposed,
             }
@@ -335,7 +367,7 @@ pub fn map_data(day: &Day, lang: Lang, proposal: &[dispatch_proposal_line::Model
         let mut points = vec![home.clone()];
         points.extend(stops.iter().filter_map(|(_, id)| by_id.get(id)?.place().map(|(lon, lat)| json!([lat, lon]))));
         points.push(home);
-        (stops.len() > 0).then(|| json!({ "technician": tech.model.name, "points": points, "proposed": proposed }))
+        (!stops.is_empty()).then(|| json!({ "technician": tech.model.name, "points": points, "proposed": proposed }))
     };
     let mut routes = Vec::new();
     for tech in &day.technicians {
@@ -375,4 +407,42 @@ pub fn digest(day: &Day, proposal: &[dispatch_proposal_line::Model]) -> String {
         hasher.update(format!("p{}|{:?};", line.id, line.applied_at));
     }
     hex::encode(&hasher.finalize()[..12])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(id: i64, start_minute: i32, end_minute: i32) -> Block {
+        Block {
+            id,
+            left: 0,
+            width: 0,
+            start_minute,
+            end_minute,
+            kind: String::new(),
+            place: String::new(),
+            time: String::new(),
+            status: "scheduled".into(),
+            status_label: String::new(),
+            priority: "normal".into(),
+            version: 0,
+            locked: false,
+            needs: String::new(),
+            movable: true,
+            track: 0,
+            conflict: false,
+        }
+    }
+
+    #[test]
+    fn overlapping_jobs_stack_on_tracks_and_are_marked() {
+        let mut blocks = vec![block(1, 480, 540), block(2, 510, 570), block(3, 540, 600), block(4, 600, 660)];
+        assert_eq!(stack(&mut blocks), 2);
+        let tracks: Vec<(i64, usize, bool)> = blocks.iter().map(|b| (b.id, b.track, b.conflict)).collect();
+        assert_eq!(tracks, vec![(1, 0, true), (2, 1, true), (3, 0, true), (4, 0, false)]);
+        let mut apart = vec![block(1, 480, 540), block(2, 540, 600)];
+        assert_eq!(stack(&mut apart), 1);
+        assert!(apart.iter().all(|b| !b.conflict && b.track == 0));
+    }
 }
