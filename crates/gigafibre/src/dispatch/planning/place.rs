@@ -1,7 +1,8 @@
 //! Putting one job on a technician's day, moving it, taking it off, or
 //! pinning it: the rules are checked and the job's version compared in the
 //! same transaction as the write, so a drop made on a stale board, or two
-//! drops racing for the same hour, never both land.
+//! drops racing for the same hour, never both land. A job put on a day
+//! tells the customer when to expect the technician.
 
 use chrono::{DateTime, Utc};
 use gigafibre_db::entities::{dispatch_job, technician};
@@ -12,6 +13,8 @@ use serde_json::json;
 use super::day::{self, BoardJob};
 use super::rules::{self, Refusal};
 use crate::audit::{self, Actor, Change};
+use crate::dispatch::notices::{self, Notice};
+use crate::dispatch::transitions;
 
 /// Where the dispatcher puts the job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +93,11 @@ pub async fn place(
     if technician_id.is_none() {
         update = update.col_expr(dispatch_job::Column::Locked, Expr::value(false));
     }
+    // Booked for tomorrow: the booking notice is the day-before reminder.
+    let reminded_for = span
+        .filter(|span| transitions::is_tomorrow(span.start, now))
+        .map(|span| span.start.with_timezone(&chrono_tz::America::Toronto).date_naive());
+    update = update.col_expr(dispatch_job::Column::RemindedFor, Expr::value(reminded_for));
     let written = update
         .filter(dispatch_job::Column::Id.eq(id))
         .filter(dispatch_job::Column::Version.eq(version))
@@ -110,6 +118,10 @@ pub async fn place(
         after: json!({ "technician_id": technician_id, "scheduled_start": span.map(|s| s.start), "status": status }),
     };
     audit::record(&txn, actor, change, now).await?;
+    if technician_id.is_some() {
+        let booked = dispatch_job::Entity::find_by_id(id).one(&txn).await?.ok_or(DbErr::RecordNotUpdated)?;
+        notices::send(&txn, Notice::Booked, &booked, now).await?;
+    }
     txn.commit().await?;
     Ok(Outcome::Saved(version + 1))
 }
