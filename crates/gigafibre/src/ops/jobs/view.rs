@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use gigafibre_db::entities::{
     audit_entry, customer, dispatch_job, equipment, equipment_movement, job_required_skill, service_location, skill,
-    technician, ticket,
+    staff, technician, ticket,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
@@ -187,6 +187,8 @@ async fn history(db: &DatabaseConnection, lang: Lang, job_id: i64) -> Result<Vec
         .order_by_asc(audit_entry::Column::Id)
         .all(db)
         .await?;
+    let staff_ids: Vec<i64> = entries.iter().filter(|e| e.actor_kind == "staff").filter_map(|e| e.actor_id).collect();
+    let members = staff::Entity::find().filter(staff::Column::Id.is_in(staff_ids)).all(db).await?;
     let m = Messages::new(lang);
     Ok(entries
         .into_iter()
@@ -199,10 +201,11 @@ async fn history(db: &DatabaseConnection, lang: Lang, job_id: i64) -> Result<Vec
                 after["status"].as_str().unwrap_or_default().to_owned()
             };
             let detail = after["reason"].as_str().or(after["note"].as_str()).unwrap_or_default().to_owned();
-            let who = if entry.actor_kind == "system" {
-                m.t("ops.jobs.history.system").to_owned()
-            } else {
-                entry.actor_label
+            let member = members.iter().find(|s| entry.actor_kind == "staff" && Some(s.id) == entry.actor_id);
+            let who = match member {
+                Some(member) => member.name.clone(),
+                None if entry.actor_kind == "system" => m.t("ops.jobs.history.system").to_owned(),
+                None => entry.actor_label,
             };
             HistoryRow { at: local_time(lang, entry.at), who, status, detail }
         })

@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use chrono::{Days, NaiveDate};
-use gigafibre_db::entities::{equipment, equipment_movement, ticket, ticket_message};
+use gigafibre_db::entities::{equipment, equipment_movement, staff, ticket, ticket_message};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
@@ -109,6 +109,8 @@ async fn ticket_to_job_to_done_closes_the_ticket_moves_the_equipment_and_logs_ev
         assert!(page.body.contains(words), "the page shows {words}");
     }
     assert!(!page.body.contains("/complete\""), "a finished job has no actions left");
+    let name = staff::Entity::find_by_id(dispatcher.id).one(&ops.db.db).await.unwrap().unwrap().name;
+    assert!(page.body.contains(&format!("· {name}")), "each change names who made it");
 }
 
 #[tokio::test]
