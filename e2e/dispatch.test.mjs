@@ -6,8 +6,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 
-import { baseUrl, launch, screenshotDir, viewports } from "./browser.mjs";
-import { plainText, smtpSink } from "./fakes.mjs";
+import { baseUrl, launch, screenshotDir, signInStaff, viewports } from "./browser.mjs";
+import { smtpSink } from "./fakes.mjs";
 
 const mail = smtpSink(Number(process.env.GIGAFIBRE_E2E_SMTP_PORT ?? 2525));
 const wide = { width: 1280, height: 900 };
@@ -23,30 +23,12 @@ after(async () => {
   mail.close();
 });
 
-async function mailTo(address) {
-  for (let i = 0; i < 60; i++) {
-    const found = mail.messages.find((message) => message.to.includes(address));
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no message reached ${address}`);
-}
-
 /** The dispatcher signs in once by e-mailed link; each test opens its own window. */
 async function asDispatcher(viewport) {
   if (!dispatcherState) {
     const context = await browser.newContext({ viewport: wide, locale: "fr-CA" });
     const page = await context.newPage();
-    await page.goto(`${baseUrl}/ops/sign-in`);
-    await page.fill("#email", "dispatch@gigafibre.demo");
-    await page.click("text=M'envoyer un lien");
-    await page.waitForSelector("[role=status] .chip.ok");
-    const link = plainText((await mailTo("dispatch@gigafibre.demo")).data).match(
-      /https?:\/\/\S+\/ops\/auth\?token=[0-9a-f]{64}/,
-    )[0];
-    await page.goto(link.replace(/^https?:\/\/[^/]+/, baseUrl));
-    await page.click("button:has-text('Me connecter')");
-    await page.waitForURL(`${baseUrl}/ops`);
+    await signInStaff(page, mail, "dispatch@gigafibre.demo");
     dispatcherState = await context.storageState();
     await context.close();
   }

@@ -46,7 +46,16 @@ export function smtpSink(port) {
     });
   });
   server.listen(port, "127.0.0.1");
-  return { messages, close: () => server.close() };
+  /** Waits up to 15 s for a message to `address`. */
+  async function waitFor(address) {
+    for (let i = 0; i < 60; i++) {
+      const found = messages.find((message) => message.to.includes(address));
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`no message reached ${address}`);
+  }
+  return { messages, waitFor, close: () => server.close() };
 }
 
 /** Starts a Twilio-compatible Messages API on `port`; returns the list of { to, body }. */

@@ -25,16 +25,6 @@ after(async () => {
   mail.close();
 });
 
-/** Waits for a message to `address` to reach the SMTP server. */
-async function mailTo(address) {
-  for (let i = 0; i < 60; i++) {
-    const found = mail.messages.find((message) => message.to.includes(address));
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no message reached ${address}`);
-}
-
 /**
  * Signs a member of staff in the way someone without single sign-on does:
  * the address on the sign-in page, the link from the e-mail, the button.
@@ -47,7 +37,7 @@ async function signIn(email, viewport, shot) {
   await page.fill("#email", email);
   await page.click("text=M'envoyer un lien");
   await page.waitForSelector("[role=status] .chip.ok");
-  const message = await mailTo(email);
+  const message = await mail.waitFor(email);
   assert.match(message.data, /Subject: .*lien/i);
   const link = plainText(message.data).match(/https?:\/\/\S+\/ops\/auth\?token=[0-9a-f]{64}/)[0];
   await page.goto(link.replace(/^https?:\/\/[^/]+/, baseUrl));

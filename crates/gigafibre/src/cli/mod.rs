@@ -2,8 +2,8 @@
 //! operator task.
 
 mod commands;
-pub mod tech;
 mod dunning;
+pub mod tech;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
