@@ -335,7 +335,7 @@ pub fn map_data(day: &Day, lang: Lang, proposal: &[dispatch_proposal_line::Model
         let mut points = vec![home.clone()];
         points.extend(stops.iter().filter_map(|(_, id)| by_id.get(id)?.place().map(|(lon, lat)| json!([lat, lon]))));
         points.push(home);
-        (stops.len() > 0).then(|| json!({ "technician": tech.model.name, "points": points, "proposed": proposed }))
+        (!stops.is_empty()).then(|| json!({ "technician": tech.model.name, "points": points, "proposed": proposed }))
     };
     let mut routes = Vec::new();
     for tech in &day.technicians {
