@@ -17,6 +17,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/records", include_str!("../ops/records/fr.toml"), include_str!("../ops/records/en.toml")),
     ("ops/sso", include_str!("../ops/sso/fr.toml"), include_str!("../ops/sso/en.toml")),
     ("ops/receivables", include_str!("../ops/receivables/fr.toml"), include_str!("../ops/receivables/en.toml")),
+    ("ops/invoices", include_str!("../ops/invoices/fr.toml"), include_str!("../ops/invoices/en.toml")),
     ("ops/jobs", include_str!("../ops/jobs/fr.toml"), include_str!("../ops/jobs/en.toml")),
     ("dispatch", include_str!("../dispatch/fr.toml"), include_str!("../dispatch/en.toml")),
     ("dispatch/planning", include_str!("../dispatch/planning/fr.toml"), include_str!("../dispatch/planning/en.toml")),

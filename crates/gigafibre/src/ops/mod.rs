@@ -10,6 +10,7 @@ pub(crate) mod dashboard;
 mod dispatch;
 pub(crate) mod frame;
 mod impersonation;
+mod invoices;
 pub(crate) mod jobs;
 mod pages;
 pub(crate) mod receivables;
@@ -41,5 +42,6 @@ pub fn routes() -> Router<AppState> {
         .merge(dispatch::routes())
         .merge(records::routes())
         .merge(receivables::routes())
+        .merge(invoices::routes())
         .merge(sso::routes())
 }

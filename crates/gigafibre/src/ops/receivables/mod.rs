@@ -5,7 +5,7 @@
 
 pub(crate) mod aging;
 mod credit_note;
-mod form;
+pub(crate) mod form;
 mod payment;
 mod refund;
 mod statement;

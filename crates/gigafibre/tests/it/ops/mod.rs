@@ -6,6 +6,7 @@ mod billing;
 mod clients;
 mod dashboard;
 mod email_link;
+mod invoices;
 mod printable;
 mod receivables;
 mod records;

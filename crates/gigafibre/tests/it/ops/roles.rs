@@ -93,6 +93,10 @@ fn matrix() -> Vec<Route> {
         route(Method::GET, "/ops/invoices/{invoice}/credit-note", MONEY),
         route(Method::POST, "/ops/invoices/{invoice}/credit-note", MONEY),
         route(Method::GET, "/ops/invoices/{invoice}/print", ALL),
+        route(Method::GET, "/ops/invoices", RECEIVABLES),
+        route(Method::GET, "/ops/invoices?status=open&q=a&from=2026-01-01&to=2026-12-31", RECEIVABLES),
+        route(Method::GET, "/ops/invoices/{invoice}", RECEIVABLES),
+        route(Method::POST, "/ops/invoices/{invoice}/void", MONEY),
     ]
 }
 
