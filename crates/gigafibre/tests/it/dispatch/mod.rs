@@ -25,21 +25,8 @@ pub struct Case {
 }
 
 pub async fn reachable_case(ops: &Ops, language: &str) -> Case {
-    let customers = customer::Entity::find()
-        .filter(customer::Column::Email.is_not_null())
-        .filter(customer::Column::Cell.is_not_null())
-        .filter(customer::Column::Language.eq(language))
-        .order_by_asc(customer::Column::Id)
-        .all(&ops.db.db)
-        .await
-        .unwrap();
-    for c in customers {
-        let open = ticket::Entity::find()
-            .filter(ticket::Column::CustomerId.eq(c.id))
-            .filter(ticket::Column::Status.eq("open"))
-            .one(&ops.db.db)
-            .await
-            .unwrap();
+    for c in ops.reachable_customers(language).await {
+        let open = ops.open_ticket_of(c.id).await;
         let location = service_location::Entity::find()
             .filter(service_location::Column::CustomerId.eq(c.id))
             .order_by_asc(service_location::Column::Id)

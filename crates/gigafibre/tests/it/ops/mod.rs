@@ -30,9 +30,9 @@ use gigafibre::config::Config;
 use gigafibre::db::testing::TestDatabase;
 use gigafibre::demo::{self, Scale};
 use gigafibre::web::{AppState, router};
-use gigafibre_db::entities::staff;
+use gigafibre_db::entities::{customer, staff, ticket};
 use http_body_util::BodyExt;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tower::ServiceExt;
 
 /// The ops app on the small demo data (200 customers, one staff member per role).
@@ -88,6 +88,29 @@ impl Ops {
         let member = staff::Entity::find().filter(staff::Column::Role.eq(role)).one(&self.db.db).await.unwrap();
         let member = member.unwrap_or_else(|| panic!("the demo has a {role}"));
         self.session_for(member.id).await
+    }
+
+    /// The demo's customers who have both an e-mail and a cell and speak
+    /// `language`, in number order.
+    pub async fn reachable_customers(&self, language: &str) -> Vec<customer::Model> {
+        customer::Entity::find()
+            .filter(customer::Column::Email.is_not_null())
+            .filter(customer::Column::Cell.is_not_null())
+            .filter(customer::Column::Language.eq(language))
+            .order_by_asc(customer::Column::Id)
+            .all(&self.db.db)
+            .await
+            .unwrap()
+    }
+
+    /// One open ticket of the customer, if they have one.
+    pub async fn open_ticket_of(&self, customer_id: i64) -> Option<ticket::Model> {
+        ticket::Entity::find()
+            .filter(ticket::Column::CustomerId.eq(customer_id))
+            .filter(ticket::Column::Status.eq("open"))
+            .one(&self.db.db)
+            .await
+            .unwrap()
     }
 
     pub async fn session_for(&self, staff_id: i64) -> Member {

@@ -46,22 +46,8 @@ pub(super) async fn ticket(ops: &Ops, id: i64) -> ticket::Model {
 
 /// An open ticket of a customer who has both an e-mail and a cell, and speaks `language`.
 pub(super) async fn open_ticket_of_reachable(ops: &Ops, language: &str) -> (ticket::Model, customer::Model) {
-    let customers = customer::Entity::find()
-        .filter(customer::Column::Email.is_not_null())
-        .filter(customer::Column::Cell.is_not_null())
-        .filter(customer::Column::Language.eq(language))
-        .order_by_asc(customer::Column::Id)
-        .all(&ops.db.db)
-        .await
-        .unwrap();
-    for c in customers {
-        let found = ticket::Entity::find()
-            .filter(ticket::Column::CustomerId.eq(c.id))
-            .filter(ticket::Column::Status.eq("open"))
-            .one(&ops.db.db)
-            .await
-            .unwrap();
-        if let Some(t) = found {
+    for c in ops.reachable_customers(language).await {
+        if let Some(t) = ops.open_ticket_of(c.id).await {
             return (t, c);
         }
     }
