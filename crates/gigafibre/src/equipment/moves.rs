@@ -3,7 +3,8 @@
 //!
 //! [`plan`] decides, with no I/O, where a device ends up or why it cannot
 //! move; [`apply`] writes the device and its movement row, inside the
-//! caller's transaction.
+//! caller's transaction. [`log`] writes a movement row for the moves made
+//! outside a visit (a device created from a scan, a van count).
 
 use chrono::{DateTime, Utc};
 use gigafibre_db::entities::{equipment, equipment_movement};
@@ -116,19 +117,49 @@ pub async fn apply<C: ConnectionTrait>(
     }
     row.updated_at = Set(now);
     row.update(conn).await?;
-    let movement = equipment_movement::ActiveModel {
-        id: NotSet,
-        equipment_id: Set(equipment_id),
-        at: Set(now),
-        from_status: Set(Some(from_status)),
-        to_status: Set(to.status.to_owned()),
-        customer_id: Set(Some(visit.customer_id)),
-        service_location_id: Set(Some(visit.location_id)),
-        technician_id: Set(Some(visit.technician_id)),
-        note: Set(note.to_owned()),
-        job_id: Set(Some(visit.job_id)),
+    let movement = Movement {
+        equipment_id,
+        from_status: Some(from_status),
+        to_status: to.status.to_owned(),
+        customer_id: Some(visit.customer_id),
+        location_id: Some(visit.location_id),
+        technician_id: Some(visit.technician_id),
+        job_id: Some(visit.job_id),
+        note: note.to_owned(),
     };
-    equipment_movement::Entity::insert(movement).exec_without_returning(conn).await.map(|_| ())
+    log(conn, movement, now).await
+}
+
+/// One line of a device's movement log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Movement {
+    pub equipment_id: i64,
+    /// `None` when the device was just created.
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub customer_id: Option<i64>,
+    pub location_id: Option<i64>,
+    pub technician_id: Option<i64>,
+    /// The job the move was part of.
+    pub job_id: Option<i64>,
+    pub note: String,
+}
+
+/// Writes one line of the movement log, in the caller's transaction.
+pub async fn log<C: ConnectionTrait>(conn: &C, movement: Movement, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let row = equipment_movement::ActiveModel {
+        id: NotSet,
+        equipment_id: Set(movement.equipment_id),
+        at: Set(now),
+        from_status: Set(movement.from_status),
+        to_status: Set(movement.to_status),
+        customer_id: Set(movement.customer_id),
+        service_location_id: Set(movement.location_id),
+        technician_id: Set(movement.technician_id),
+        note: Set(movement.note),
+        job_id: Set(movement.job_id),
+    };
+    equipment_movement::Entity::insert(row).exec_without_returning(conn).await.map(|_| ())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use gigafibre_db::entities::{equipment, equipment_movement};
+use gigafibre_db::entities::equipment;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, EntityTrait, QueryFilter,
@@ -16,6 +16,7 @@ use serde_json::json;
 use super::{KINDS, render};
 use crate::audit::{self, Actor, Change};
 use crate::equipment::mac::normalise_mac;
+use crate::equipment::moves::{self, Movement};
 use crate::tech::current::CurrentTechnician;
 use crate::web::{AppState, PageError, RequestLang};
 
@@ -128,19 +129,17 @@ pub async fn create(
         updated_at: Set(now),
     };
     let id = equipment::Entity::insert(row).exec(&txn).await.map_err(db_error)?.last_insert_id;
-    let movement = equipment_movement::ActiveModel {
-        id: NotSet,
-        job_id: Set(None),
-        equipment_id: Set(id),
-        at: Set(now),
-        from_status: Set(None),
-        to_status: Set("van".into()),
-        customer_id: Set(None),
-        service_location_id: Set(None),
-        technician_id: Set(Some(technician.id())),
-        note: Set("created from a scan in the tech app".into()),
+    let movement = Movement {
+        equipment_id: id,
+        from_status: None,
+        to_status: "van".into(),
+        customer_id: None,
+        location_id: None,
+        technician_id: Some(technician.id()),
+        job_id: None,
+        note: "created from a scan in the tech app".into(),
     };
-    equipment_movement::Entity::insert(movement).exec_without_returning(&txn).await.map_err(db_error)?;
+    moves::log(&txn, movement, now).await.map_err(db_error)?;
     let change = Change {
         action: "equipment_create",
         entity: "equipment",

@@ -6,14 +6,12 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use gigafibre_db::entities::{equipment, equipment_movement};
-use sea_orm::{
-    ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-};
+use gigafibre_db::entities::equipment;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use crate::audit::{self, Actor, Change};
+use crate::equipment::moves::{self, Movement};
 use crate::tech::scan::lookup;
 
 /// What the form said.
@@ -119,19 +117,17 @@ async fn move_device<C: ConnectionTrait>(
         .filter(equipment::Column::Id.eq(device.id))
         .exec(conn)
         .await?;
-    let movement = equipment_movement::ActiveModel {
-        id: NotSet,
-        job_id: Set(None),
-        equipment_id: Set(device.id),
-        at: Set(now),
-        from_status: Set(Some(device.status.clone())),
-        to_status: Set(to.to_owned()),
-        customer_id: Set(device.customer_id),
-        service_location_id: Set(device.service_location_id),
-        technician_id: Set(Some(technician_id)),
-        note: Set(note.to_owned()),
+    let movement = Movement {
+        equipment_id: device.id,
+        from_status: Some(device.status.clone()),
+        to_status: to.to_owned(),
+        customer_id: device.customer_id,
+        location_id: device.service_location_id,
+        technician_id: Some(technician_id),
+        job_id: None,
+        note: note.to_owned(),
     };
-    equipment_movement::Entity::insert(movement).exec_without_returning(conn).await.map(|_| ())
+    moves::log(conn, movement, now).await
 }
 
 #[cfg(test)]
