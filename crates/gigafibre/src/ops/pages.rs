@@ -12,6 +12,7 @@ use super::staff;
 use crate::auth::session::{self, Owner};
 use crate::config::Config;
 use crate::i18n::{Lang, Messages};
+use crate::web::link_page::{self, Area, no_store};
 use crate::web::{AppState, PageError, RequestLang};
 
 #[derive(Template)]
@@ -47,8 +48,7 @@ pub(crate) fn sign_in_page(
     let email_links = config.oidc.email_links_offered();
     let page = SignInPage { m: Messages::new(lang), current_path: "/ops/sign-in".into(), sso_name, email_links, view };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;
-    Ok((status, [(header::CACHE_CONTROL, "no-store"), (header::REFERRER_POLICY, "same-origin")], Html(html))
-        .into_response())
+    Ok((status, no_store(), Html(html)).into_response())
 }
 
 fn refused_link(config: &Config, lang: Lang) -> Result<Response, PageError> {
@@ -58,14 +58,6 @@ fn refused_link(config: &Config, lang: Lang) -> Result<Response, PageError> {
 
 pub async fn sign_in(State(state): State<AppState>, RequestLang(lang): RequestLang) -> Result<Response, PageError> {
     sign_in_page(&state.config, lang, SignInView::default(), StatusCode::OK)
-}
-
-#[derive(Template)]
-#[template(path = "ops/templates/confirm.html")]
-struct ConfirmPage {
-    m: Messages,
-    current_path: String,
-    token: String,
 }
 
 #[derive(Deserialize)]
@@ -85,9 +77,7 @@ pub async fn open_link(
     if !live {
         return refused_link(&state.config, lang);
     }
-    let page = ConfirmPage { m: Messages::new(lang), current_path: "/ops/auth".into(), token };
-    let html = page.render().map_err(|e| PageError::internal(lang, e))?;
-    Ok(([(header::CACHE_CONTROL, "no-store"), (header::REFERRER_POLICY, "same-origin")], Html(html)).into_response())
+    link_page::render(lang, Area::Ops, token, None)
 }
 
 #[derive(Deserialize)]

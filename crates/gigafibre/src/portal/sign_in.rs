@@ -12,6 +12,7 @@ use super::identifier::{Hint, Identifier};
 use super::links::{self, Refusal, Requested};
 use crate::auth::session;
 use crate::i18n::Messages;
+use crate::web::link_page::{self, Area, no_store};
 use crate::web::{AppState, ClientAddress, PageError, RequestLang};
 
 #[derive(Template)]
@@ -52,14 +53,6 @@ impl SignInPage {
         let html = self.render().map_err(|e| PageError::internal(lang, e))?;
         Ok((status, no_store(), Html(html)).into_response())
     }
-}
-
-/// Never cached; the address (which may hold a link's token) is never sent
-/// to another site. `same-origin` rather than `no-referrer`: with the latter
-/// browsers send `Origin: null` on our own forms, which the origin check
-/// must refuse.
-fn no_store() -> [(header::HeaderName, &'static str); 2] {
-    [(header::CACHE_CONTROL, "no-store"), (header::REFERRER_POLICY, "same-origin")]
 }
 
 /// The page this browser was going to when it asked for a link, kept for
@@ -189,15 +182,6 @@ fn describe(m: &Messages, hint: &Hint) -> String {
     }
 }
 
-#[derive(Template)]
-#[template(path = "portal/templates/confirm.html")]
-struct ConfirmPage {
-    m: Messages,
-    current_path: String,
-    token: String,
-    next: String,
-}
-
 #[derive(Deserialize)]
 pub struct TokenQuery {
     token: Option<String>,
@@ -220,9 +204,7 @@ pub async fn open_link(
     if let Err(refusal) = check {
         return refused(lang, next, refusal);
     }
-    let page = ConfirmPage { m: Messages::new(lang), current_path: "/portal/auth".into(), token, next };
-    let html = page.render().map_err(|e| PageError::internal(lang, e))?;
-    Ok((StatusCode::OK, no_store(), Html(html)).into_response())
+    link_page::render(lang, Area::Portal, token, Some(next))
 }
 
 fn refused(lang: crate::i18n::Lang, next: String, refusal: Refusal) -> Result<Response, PageError> {

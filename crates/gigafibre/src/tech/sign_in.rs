@@ -13,11 +13,8 @@ use super::day::end_of_day;
 use super::links::{self, Refusal, Scope};
 use crate::auth::session::{self, Owner};
 use crate::i18n::{Lang, Messages};
+use crate::web::link_page::{self, Area, no_store};
 use crate::web::{AppState, PageError, RequestLang};
-
-fn no_store() -> [(header::HeaderName, &'static str); 2] {
-    [(header::CACHE_CONTROL, "no-store"), (header::REFERRER_POLICY, "same-origin")]
-}
 
 #[derive(Template)]
 #[template(path = "tech/templates/sign_in.html")]
@@ -42,14 +39,6 @@ fn refused(lang: Lang, refusal: Refusal) -> Result<Response, PageError> {
     sign_in_page(lang, Some(refusal.message_key()), StatusCode::BAD_REQUEST)
 }
 
-#[derive(Template)]
-#[template(path = "tech/templates/confirm.html")]
-struct ConfirmPage {
-    m: Messages,
-    current_path: String,
-    token: String,
-}
-
 #[derive(Deserialize)]
 pub struct TokenQuery {
     token: Option<String>,
@@ -66,9 +55,7 @@ pub async fn open_link(
     if let Err(refusal) = check {
         return refused(lang, refusal);
     }
-    let page = ConfirmPage { m: Messages::new(lang), current_path: "/j/auth".into(), token };
-    let html = page.render().map_err(|e| PageError::internal(lang, e))?;
-    Ok((StatusCode::OK, no_store(), Html(html)).into_response())
+    link_page::render(lang, Area::Tech, token, None)
 }
 
 #[derive(Deserialize)]

@@ -6,6 +6,7 @@ mod errors;
 mod health;
 pub(crate) mod home;
 pub(crate) mod language;
+pub mod link_page;
 mod metrics;
 mod origin;
 
