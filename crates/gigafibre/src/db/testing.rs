@@ -4,16 +4,24 @@
 //! was migrated once per test process. With `TEST_DATABASE_URL=postgres://…`
 //! each test gets its own PostgreSQL database, cloned from a template that is
 //! migrated once per schema version, and dropped when the test ends.
+//! [`TestDatabase::with_demo`] adds the demo generator's data; on PostgreSQL
+//! they too are written once, into a template named by their content, since
+//! writing them row by row is most of a test's set-up there. The templates
+//! (`gigafibre_template_*`, `gigafibre_demo_*`) may be dropped whenever no
+//! test runs; they are made again on first use.
 
 #![allow(clippy::expect_used, clippy::panic)]
 
+use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 use rand::RngExt;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sha2::{Digest, Sha256};
 
 use super::{DatabaseTarget, connect, migrate};
+use crate::demo::{self, Dataset};
 
 /// A database that exists for one test.
 pub struct TestDatabase {
@@ -27,9 +35,27 @@ impl TestDatabase {
     /// Creates and migrates a database for one test. Panics on failure: a test
     /// that cannot get a database has nothing to test.
     pub async fn new() -> TestDatabase {
-        match std::env::var("TEST_DATABASE_URL") {
-            Ok(url) if !url.trim().is_empty() => Self::postgres(url.trim()).await,
-            _ => Self::sqlite().await,
+        match postgres_url() {
+            Some(url) => {
+                let template = schema_template(&url).await;
+                Self::postgres(&url, &template).await
+            }
+            None => Self::sqlite().await,
+        }
+    }
+
+    /// A fresh database holding `data`, as `demo::write_dataset` leaves it.
+    pub async fn with_demo(data: &Dataset) -> TestDatabase {
+        match postgres_url() {
+            Some(url) => {
+                let template = demo_template(&url, data).await;
+                Self::postgres(&url, &template).await
+            }
+            None => {
+                let db = Self::sqlite().await;
+                demo::write_dataset(&db.db, data, false).await.expect("write the demo data");
+                db
+            }
         }
     }
 
@@ -51,8 +77,7 @@ impl TestDatabase {
         TestDatabase { db, target, _sqlite_dir: Some(dir), postgres_drop: None }
     }
 
-    async fn postgres(admin_url: &str) -> TestDatabase {
-        let template = postgres_template(admin_url).await;
+    async fn postgres(admin_url: &str, template: &str) -> TestDatabase {
         let name = format!("gigafibre_test_{:016x}", rand::rng().random::<u64>());
         let admin = Database::connect(admin_url).await.expect("connect to TEST_DATABASE_URL");
         admin
@@ -126,15 +151,44 @@ async fn sqlite_template() -> &'static PathBuf {
     path
 }
 
-/// The name of a PostgreSQL template database holding the current schema,
-/// created on first use. An advisory lock keeps concurrent test processes
-/// from building it twice.
-async fn postgres_template(admin_url: &str) -> String {
-    static NAME: OnceLock<String> = OnceLock::new();
-    if let Some(name) = NAME.get() {
-        return name.clone();
-    }
+fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().map(|url| url.trim().to_owned()).filter(|url| !url.is_empty())
+}
+
+/// The PostgreSQL template holding the current schema.
+async fn schema_template(admin_url: &str) -> String {
     let name = format!("gigafibre_template_{}", gigafibre_db::SCHEMA_FINGERPRINT);
+    postgres_template(admin_url, &name, None, async |db| migrate(db).await.expect("migrate the template")).await;
+    name
+}
+
+/// The PostgreSQL template holding the current schema and `data`.
+async fn demo_template(admin_url: &str, data: &Dataset) -> String {
+    let mut hash = Sha256::new();
+    hash.update(gigafibre_db::SCHEMA_FINGERPRINT);
+    hash.update(format!("{data:?}"));
+    let name = format!("gigafibre_demo_{}", &hex::encode(hash.finalize())[..16]);
+    let schema = schema_template(admin_url).await;
+    let fill = async |db: &DatabaseConnection| demo::write_dataset(db, data, false).await.expect("write the demo data");
+    postgres_template(admin_url, &name, Some(&schema), fill).await;
+    name
+}
+
+/// Makes the template database `name` unless it exists: a copy of `source`
+/// (or an empty database) that `fill` completes, published under its name
+/// only once complete. An advisory lock keeps concurrent test processes from
+/// building it twice.
+async fn postgres_template(
+    admin_url: &str,
+    name: &str,
+    source: Option<&str>,
+    fill: impl AsyncFnOnce(&DatabaseConnection),
+) {
+    static KNOWN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+    let known = |name: &str| KNOWN.lock().map(|set| set.as_ref().is_some_and(|s| s.contains(name))).unwrap_or(false);
+    if known(name) {
+        return;
+    }
     let admin = Database::connect(admin_url).await.expect("connect to TEST_DATABASE_URL");
     admin.execute_unprepared("SELECT pg_advisory_lock(7265432)").await.expect("advisory lock");
     let exists = admin
@@ -147,11 +201,12 @@ async fn postgres_template(admin_url: &str) -> String {
         .is_some();
     if !exists {
         let building = format!("{name}_building");
+        let copy = source.map(|source| format!(" TEMPLATE {source}")).unwrap_or_default();
         admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).await.expect("drop");
-        admin.execute_unprepared(&format!("CREATE DATABASE {building}")).await.expect("create the template");
+        admin.execute_unprepared(&format!("CREATE DATABASE {building}{copy}")).await.expect("create the template");
         let target = DatabaseTarget::Postgres(with_database(admin_url, &building));
         let db = connect(&target).await.expect("open the template");
-        migrate(&db).await.expect("migrate the template");
+        fill(&db).await;
         db.close().await.ok();
         admin
             .execute_unprepared(&format!("ALTER DATABASE {building} RENAME TO {name}"))
@@ -160,7 +215,9 @@ async fn postgres_template(admin_url: &str) -> String {
     }
     admin.execute_unprepared("SELECT pg_advisory_unlock(7265432)").await.expect("advisory unlock");
     admin.close().await.ok();
-    NAME.get_or_init(|| name).clone()
+    if let Ok(mut set) = KNOWN.lock() {
+        set.get_or_insert_with(HashSet::new).insert(name.to_owned());
+    }
 }
 
 fn with_database(admin_url: &str, name: &str) -> String {

@@ -17,9 +17,8 @@ fn as_of() -> NaiveDate {
 }
 
 async fn seeded() -> (TestDatabase, tempfile::TempDir) {
-    let db = TestDatabase::new().await;
     let data = demo::generate(Scale::Small, demo::DEFAULT_SEED, as_of());
-    demo::write_dataset(&db.db, &data, false).await.unwrap();
+    let db = TestDatabase::with_demo(&data).await;
     (db, tempfile::tempdir().unwrap())
 }
 

@@ -73,9 +73,8 @@ impl Ops {
 
     /// The same, with settings as the environment would give them.
     pub async fn with_env(env: Vec<(&'static str, String)>) -> Ops {
-        let db = TestDatabase::new().await;
         let data = demo::generate(Scale::Small, demo::DEFAULT_SEED, start_of_test().date_naive());
-        demo::write_dataset(&db.db, &data, false).await.unwrap();
+        let db = TestDatabase::with_demo(&data).await;
         let clock = ManualClock::at(start_of_test());
         let lookup = move |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
         let config = Arc::new(Config::load_from(None, &lookup).unwrap());

@@ -103,10 +103,9 @@ async fn a_staff_link_expires_after_ten_minutes() {
 
 #[tokio::test]
 async fn customers_and_strangers_never_reach_ops() {
-    let db = TestDatabase::new().await;
     let clock = ManualClock::at(start());
     let data = gigafibre::demo::generate(gigafibre::demo::Scale::Small, 1, start().date_naive());
-    gigafibre::demo::write_dataset(&db.db, &data, false).await.unwrap();
+    let db = TestDatabase::with_demo(&data).await;
     let app = app(&db, &clock);
     let anonymous = send(&app, Method::GET, "/ops", None, None).await;
     assert_eq!((anonymous.status, anonymous.location.as_str()), (StatusCode::SEE_OTHER, "/ops/sign-in"));
@@ -148,11 +147,10 @@ fn csrf_in(page: &str) -> String {
 
 #[tokio::test]
 async fn staff_see_the_portal_as_a_customer_read_only_and_logged() {
-    let db = TestDatabase::new().await;
     let clock = ManualClock::at(start());
     let data =
         gigafibre::demo::generate(gigafibre::demo::Scale::Small, gigafibre::demo::DEFAULT_SEED, start().date_naive());
-    gigafibre::demo::write_dataset(&db.db, &data, false).await.unwrap();
+    let db = TestDatabase::with_demo(&data).await;
     let member = staff::add(&db.db, "agent@gigafibre.ca", "agent", Some("Antoine"), start()).await.unwrap();
     let staff_session = session::start(&db.db, session::Owner::Staff(member.id), start(), None).await.unwrap();
     let app = app(&db, &clock);
@@ -231,11 +229,10 @@ async fn session_ends(db: &TestDatabase, cookie: &str) -> Option<chrono::DateTim
 
 #[tokio::test]
 async fn a_look_at_the_portal_never_lengthens_the_staff_session_it_hands_back() {
-    let db = TestDatabase::new().await;
     let clock = ManualClock::at(start());
     let data =
         gigafibre::demo::generate(gigafibre::demo::Scale::Small, gigafibre::demo::DEFAULT_SEED, start().date_naive());
-    gigafibre::demo::write_dataset(&db.db, &data, false).await.unwrap();
+    let db = TestDatabase::with_demo(&data).await;
     let member = staff::add(&db.db, "agent@gigafibre.ca", "agent", None, start()).await.unwrap();
     let staff_session = session::start(&db.db, session::Owner::Staff(member.id), start(), None).await.unwrap();
     let staff_cookie = format!("gigafibre_session={}", staff_session.cookie_value);
@@ -262,11 +259,10 @@ async fn a_look_at_the_portal_never_lengthens_the_staff_session_it_hands_back() 
 
 #[tokio::test]
 async fn a_link_only_opens_the_door_it_was_made_for() {
-    let db = TestDatabase::new().await;
     let clock = ManualClock::at(start());
     let data =
         gigafibre::demo::generate(gigafibre::demo::Scale::Small, gigafibre::demo::DEFAULT_SEED, start().date_naive());
-    gigafibre::demo::write_dataset(&db.db, &data, false).await.unwrap();
+    let db = TestDatabase::with_demo(&data).await;
     staff::add(&db.db, "admin@gigafibre.ca", "admin", None, start()).await.unwrap();
     let staff_token = staff::mint_link(&db.db, "admin@gigafibre.ca", start()).await.unwrap();
     let app = app(&db, &clock);
@@ -287,11 +283,10 @@ async fn a_link_only_opens_the_door_it_was_made_for() {
 
 #[tokio::test]
 async fn a_look_at_the_portal_ends_when_the_member_is_deactivated() {
-    let db = TestDatabase::new().await;
     let clock = ManualClock::at(start());
     let data =
         gigafibre::demo::generate(gigafibre::demo::Scale::Small, gigafibre::demo::DEFAULT_SEED, start().date_naive());
-    gigafibre::demo::write_dataset(&db.db, &data, false).await.unwrap();
+    let db = TestDatabase::with_demo(&data).await;
     let member = staff::add(&db.db, "temp@gigafibre.ca", "agent", None, start()).await.unwrap();
     let look =
         session::start(&db.db, session::Owner::Impersonation { customer_id: 2, staff_id: member.id }, start(), None)
