@@ -1,6 +1,8 @@
 //! Years of tickets, a thread on the ones still open, and the dispatch jobs
 //! of the coming days.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Days, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::America::Toronto;
 use gigafibre_db::entities::{dispatch_job, job_required_skill, ticket, ticket_message};
@@ -108,7 +110,7 @@ fn add_message(
 /// Open tickets that need a visit get a job: about two thirds already on a
 /// technician's day within the next five days, the rest waiting.
 fn jobs_for_open_tickets(rng: &mut ChaCha8Rng, data: &mut Dataset) {
-    let active_technicians: Vec<i64> = data.technicians.iter().filter(|t| t.active).map(|t| t.id).collect();
+    let mut days = Bookings::new(data);
     let now = at_noon(data.as_of);
     let mut jobs = Vec::new();
     let mut skills = Vec::new();
@@ -122,17 +124,23 @@ fn jobs_for_open_tickets(rng: &mut ChaCha8Rng, data: &mut Dataset) {
             "tv" | "phone" => JOB_TYPES[2],
             _ => JOB_TYPES[0],
         };
+        let min_level = rng.random_range(1..=3);
         let day = data.as_of + Days::new(rng.random_range(0..5));
         let morning = rng.random_bool(0.5);
         let window = (local(day, if morning { 8 } else { 12 }), local(day, if morning { 12 } else { 17 }));
-        let scheduled = !active_technicians.is_empty() && rng.random_bool(0.65);
-        let (technician_id, start, end) = if scheduled {
-            let technician = active_technicians[rng.random_range(0..active_technicians.len())];
-            let start = window.0.map(|w| w + Duration::minutes(30 * rng.random_range(0..6)));
-            (Some(technician), start, start.map(|s| s + Duration::minutes(i64::from(duration))))
-        } else {
-            (None, None, None)
+        let booked = match window {
+            (Some(from), Some(until)) if rng.random_bool(0.65) => {
+                days.book(rng, (skill_id, min_level), day, (from, until), duration)
+            }
+            _ => None,
         };
+        let (technician_id, start, end) = match booked {
+            Some((technician, start)) => {
+                (Some(technician), Some(start), Some(start + Duration::minutes(i64::from(duration))))
+            }
+            None => (None, None, None),
+        };
+        let scheduled = technician_id.is_some();
         jobs.push(dispatch_job::Model {
             id,
             ticket_id: Some(ticket.id),
@@ -157,10 +165,92 @@ fn jobs_for_open_tickets(rng: &mut ChaCha8Rng, data: &mut Dataset) {
             updated_at: now,
             locked: false,
         });
-        skills.push(job_required_skill::Model { job_id: id, skill_id, min_level: rng.random_range(1..=3) });
+        skills.push(job_required_skill::Model { job_id: id, skill_id, min_level });
     }
     data.jobs = jobs;
     data.job_skills = skills;
+}
+
+/// The technicians' days as jobs are booked on them: each booking goes to
+/// a technician with the skill at the level, inside their shift and the
+/// customer's window, after what they already have (with time to drive),
+/// so that the demo's days never overlap or overflow.
+struct Bookings {
+    technicians: Vec<Bookable>,
+    /// (technician, day) → when they are next free, and visits booked.
+    free_from: HashMap<(i64, NaiveDate), (DateTime<Utc>, usize)>,
+}
+
+/// A technician as bookings see them.
+struct Bookable {
+    id: i64,
+    /// Start and end, minutes after local midnight.
+    shift: (i32, i32),
+    /// Skill id → level.
+    skills: HashMap<i64, i16>,
+}
+
+/// Time kept between two visits: the drive and some slack.
+const DRIVE_MINUTES: i64 = 45;
+
+/// Visits booked ahead on a technician's day: the rest of the day is left
+/// for what comes up (and for "Plan this day" to fill).
+const BOOKED_PER_DAY: usize = 4;
+
+impl Bookings {
+    fn new(data: &Dataset) -> Bookings {
+        let technicians = data
+            .technicians
+            .iter()
+            .filter(|t| t.active)
+            .map(|t| {
+                let skills = data
+                    .technician_skills
+                    .iter()
+                    .filter(|s| s.technician_id == t.id)
+                    .map(|s| (s.skill_id, s.level))
+                    .collect();
+                Bookable { id: t.id, shift: (t.shift_start_minute, t.shift_end_minute), skills }
+            })
+            .collect();
+        Bookings { technicians, free_from: HashMap::new() }
+    }
+
+    /// A technician and a start for a job of `minutes` needing `need`
+    /// (skill, level) within `window` on `day`, if one has room.
+    fn book(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        need: (i64, i16),
+        day: NaiveDate,
+        window: (DateTime<Utc>, DateTime<Utc>),
+        minutes: i32,
+    ) -> Option<(i64, DateTime<Utc>)> {
+        let qualified: Vec<usize> = (0..self.technicians.len())
+            .filter(|i| self.technicians[*i].skills.get(&need.0).is_some_and(|level| *level >= need.1))
+            .collect();
+        if qualified.is_empty() {
+            return None;
+        }
+        let first = rng.random_range(0..qualified.len());
+        for offset in 0..qualified.len() {
+            let Bookable { id, shift: (shift_start, shift_end), .. } =
+                &self.technicians[qualified[(first + offset) % qualified.len()]];
+            let midnight = local(day, 0)?;
+            let shift = (
+                midnight + Duration::minutes(i64::from(*shift_start)),
+                midnight + Duration::minutes(i64::from(*shift_end)),
+            );
+            let (free, booked) = self.free_from.get(&(*id, day)).copied().unwrap_or((shift.0, 0));
+            let start = free.max(window.0).max(shift.0);
+            let end = start + Duration::minutes(i64::from(minutes));
+            if booked < BOOKED_PER_DAY && end <= window.1 && end <= shift.1 {
+                self.free_from.insert((*id, day), (end + Duration::minutes(DRIVE_MINUTES), booked + 1));
+                return Some((*id, start));
+            }
+        }
+        None
+    }
 }
 
 /// `hour`:00 on `day` in Québec, as UTC.

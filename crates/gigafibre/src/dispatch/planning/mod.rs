@@ -7,10 +7,12 @@
 //! - `day`: one local day as the board and the planner read it;
 //! - `place`: a drop, a move, an unassign, a pin;
 //! - `problem`: the day as the optimiser reads it, and its answer read back (pure);
+//! - `capacity`: a backlog cut to what the day can hold before the search (pure);
 //! - `propose`: "Plan this day";
 //! - `accept`: applying a proposal.
 
 pub mod accept;
+pub mod capacity;
 pub mod day;
 pub mod place;
 pub mod problem;

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use gigafibre_route::{Break, Job, Objective, Plan, Point, Problem, Skill, Technician, UnassignedReason, Window};
 
+use super::capacity;
 use super::day::{BoardJob, Day, occupies};
 use super::rules::{self, Span};
 
@@ -73,6 +74,8 @@ pub struct Setup {
     pub movable: HashSet<i64>,
     /// Movable jobs the optimiser cannot be asked about.
     pub without_address: Vec<i64>,
+    /// Movable jobs beyond what the day can hold, not offered to the optimiser.
+    pub held_back: Vec<i64>,
 }
 
 /// Whether the planner may move this job.
@@ -88,8 +91,15 @@ fn seconds(day: &Day, at: DateTime<Utc>) -> f64 {
     ((at - Day::span(day.day).start).num_seconds() as f64).clamp(0.0, DAY)
 }
 
-fn priority(code: &str) -> u8 {
-    match code {
+/// How much leaving the job out costs the plan. A job already booked on
+/// the day ranks above an urgent one: its customer was told when to expect
+/// the technician, and leaving it out would keep its old place in the way
+/// of the new plan.
+fn priority(job: &BoardJob) -> u8 {
+    if job.model.technician_id.is_some() {
+        return 4;
+    }
+    match job.model.priority.as_str() {
         "urgent" => 3,
         "high" => 2,
         "low" => 0,
@@ -151,7 +161,7 @@ pub fn setup(day: &Day) -> Setup {
                 duration,
                 skills: skills(&job.needs),
                 window,
-                priority: priority(&model.priority),
+                priority: priority(job),
                 demand: 0,
                 locked_to: None,
             });
@@ -171,7 +181,15 @@ pub fn setup(day: &Day) -> Setup {
             });
         }
     }
-    Setup { problem: Problem { technicians, jobs, objective: Objective::Distance }, movable, without_address }
+    let mut problem = Problem { technicians, jobs, objective: Objective::Distance };
+    let on_day: HashSet<i64> = day
+        .jobs
+        .iter()
+        .filter(|job| job.model.technician_id.is_some() && movable.contains(&job.model.id))
+        .map(|job| job.model.id)
+        .collect();
+    let held_back = capacity::hold_back(&mut problem, &movable, &on_day);
+    Setup { problem, movable, without_address, held_back }
 }
 
 /// Reads the optimiser's `plan` back as lines for the movable jobs, each
@@ -212,14 +230,11 @@ pub fn lines(day: &Day, setup: &Setup, plan: &Plan) -> Vec<Line> {
             lines.push(Line { job_id: job.model.id, job_version: job.model.version, placed: Err(reason), position: 0 });
         }
     }
-    for id in &setup.without_address {
+    let unplaced = setup.without_address.iter().map(|id| (id, Unplaced::NoAddress));
+    let held_back = setup.held_back.iter().map(|id| (id, Unplaced::NoTimeLeft));
+    for (id, reason) in unplaced.chain(held_back) {
         if let Some(job) = jobs.get(id) {
-            lines.push(Line {
-                job_id: *id,
-                job_version: job.model.version,
-                placed: Err(Unplaced::NoAddress),
-                position: 0,
-            });
+            lines.push(Line { job_id: *id, job_version: job.model.version, placed: Err(reason), position: 0 });
         }
     }
     recheck(day, &jobs, &mut lines);
