@@ -65,6 +65,14 @@ impl Status {
         }
     }
 
+    /// Whether a technician may take a job from `self` to `next` themselves:
+    /// only forward along their visit, and never past "en route", the
+    /// moment the customer is told they are coming.
+    pub fn technician_may_become(self, next: Status) -> bool {
+        use Status::*;
+        matches!((self, next), (Scheduled, EnRoute) | (EnRoute, OnSite) | (EnRoute | OnSite, Done | NotCompleted))
+    }
+
     /// Whether moving to this status takes a written reason.
     pub fn needs_reason(self) -> bool {
         matches!(self, Status::Cancelled | Status::NotCompleted)
@@ -108,6 +116,22 @@ mod tests {
         assert!(OnSite.can_become(NotCompleted) && EnRoute.can_become(NotCompleted));
         assert!(!Unscheduled.can_become(NotCompleted), "a visit that never started was not attempted");
         assert!(Cancelled.needs_reason() && NotCompleted.needs_reason() && !Done.needs_reason());
+    }
+
+    #[test]
+    fn a_technician_goes_on_the_way_before_anything_else() {
+        assert!(Scheduled.technician_may_become(EnRoute));
+        assert!(EnRoute.technician_may_become(OnSite));
+        assert!(EnRoute.technician_may_become(Done) && OnSite.technician_may_become(Done));
+        assert!(OnSite.technician_may_become(NotCompleted));
+        assert!(!Scheduled.technician_may_become(OnSite), "the customer was not told");
+        assert!(!Scheduled.technician_may_become(Done));
+        assert!(!Scheduled.technician_may_become(Cancelled) && !EnRoute.technician_may_become(Unscheduled));
+        for from in Status::ALL {
+            for to in Status::ALL {
+                assert!(!from.technician_may_become(to) || from.can_become(to), "{from:?} → {to:?}");
+            }
+        }
     }
 
     #[test]
