@@ -22,8 +22,9 @@ pub enum JobError {
     TooLong,
     #[error("what was done is required")]
     NoteMissing,
-    #[error("the job has no duration to book")]
-    NoDuration,
+    /// The board's rules refuse the place asked for: why, in the caller's language.
+    #[error("{0}")]
+    Placement(String),
     #[error("no active technician with that id")]
     UnknownTechnician,
     #[error("no status {0}")]
@@ -78,7 +79,7 @@ impl JobError {
             JobError::ReasonMissing => "dispatch.error.reason_missing",
             JobError::TooLong => "dispatch.error.too_long",
             JobError::NoteMissing => "dispatch.error.note_missing",
-            JobError::NoDuration => "dispatch.error.no_duration",
+            JobError::Placement(_) => "dispatch.error.placement",
             JobError::UnknownTechnician => "dispatch.error.unknown_technician",
             JobError::StartMissing => "dispatch.error.start_missing",
             JobError::UnknownStatus(_) => "dispatch.error.unknown_status",
@@ -105,6 +106,7 @@ impl JobError {
                 template.replace("{serial}", serial)
             }
             JobError::UnknownStatus(code) => template.replace("{status}", code),
+            JobError::Placement(why) => why.clone(),
             JobError::TakenAway(taken) => template.replace("{time}", &super::notices::spoken_time(lang, taken.at)),
             _ => template.to_owned(),
         }
@@ -132,6 +134,7 @@ impl JobError {
             JobError::StaffOnly => "forbidden",
             JobError::EnRouteFirst => "en-route-first",
             JobError::TakenAway(_) => "job-taken-away",
+            JobError::Placement(_) => "placement-refused",
             JobError::UnknownDevice(_) | JobError::Device { .. } | JobError::DeviceTwice(_) => "equipment-refused",
             _ => "invalid-request",
         }

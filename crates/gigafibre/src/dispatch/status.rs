@@ -79,16 +79,9 @@ impl Status {
     }
 }
 
-/// Whether a job of `duration_minutes` can be put on a day: a job with no
-/// length would let a day be booked past its end.
-pub fn bookable_duration(duration_minutes: Option<i32>) -> Option<i32> {
-    duration_minutes.filter(|minutes| *minutes > 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::Status::{self, *};
-    use super::*;
 
     #[test]
     fn the_usual_life_goes_forward_one_step_at_a_time() {
@@ -146,12 +139,5 @@ mod tests {
             assert_eq!(Status::from_code(status.code()), Some(status));
         }
         assert_eq!(Status::from_code("finished"), None);
-    }
-
-    #[test]
-    fn only_a_job_with_a_length_can_be_booked() {
-        assert_eq!(bookable_duration(Some(45)), Some(45));
-        assert_eq!(bookable_duration(None), None);
-        assert_eq!(bookable_duration(Some(0)), None);
     }
 }

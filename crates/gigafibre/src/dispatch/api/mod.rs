@@ -17,13 +17,18 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
+use gigafibre_db::entities::{dispatch_job, skill};
+use sea_orm::EntityTrait;
 use serde::Deserialize;
 use serde_json::json;
 
 use self::call::{Call, Caller, once, problem_of};
 use super::completion::{self, Completion};
 use super::error::JobError;
+use super::planning::explain;
+use super::planning::place::{self, Outcome, Target};
 use super::status::Status;
+use super::store::Locked;
 use super::transitions::{self, Request};
 use crate::api::Problem;
 use crate::ops::roles::{Dispatch, Refused, Staff};
@@ -42,26 +47,56 @@ struct StatusBody {
     version: Option<i32>,
 }
 
+/// What a status change asks for: a place on the board (staff only,
+/// under the board's rules), or a move of a booked job.
+enum Move {
+    Place(Target),
+    Status(Request),
+}
+
 impl StatusBody {
-    fn request(self) -> Result<Request, JobError> {
+    fn into_move(self) -> Result<Move, JobError> {
         Ok(match self.status.as_str() {
-            "scheduled" => Request::Schedule {
-                technician_id: self.technician_id.ok_or(JobError::UnknownTechnician)?,
+            "scheduled" => Move::Place(Target::Technician {
+                id: self.technician_id.ok_or(JobError::UnknownTechnician)?,
                 start: self.scheduled_start.ok_or(JobError::StartMissing)?,
-            },
-            "unscheduled" => Request::Unschedule,
-            "en_route" => Request::EnRoute,
-            "on_site" => Request::OnSite,
-            "cancelled" => Request::Cancel { reason: self.reason },
-            "not_completed" => Request::NotCompleted { reason: self.reason },
+            }),
+            "unscheduled" => Move::Place(Target::Unassigned),
+            "en_route" => Move::Status(Request::EnRoute),
+            "on_site" => Move::Status(Request::OnSite),
+            "cancelled" => Move::Status(Request::Cancel { reason: self.reason }),
+            "not_completed" => Move::Status(Request::NotCompleted { reason: self.reason }),
             other => return Err(JobError::UnknownStatus(other.to_owned())),
         })
     }
 }
 
 /// The moves a technician makes themselves; the others are dispatch's.
-fn technicians_move(request: &Request) -> bool {
-    matches!(request, Request::EnRoute | Request::OnSite | Request::NotCompleted { .. })
+fn technicians_move(asked: &Move) -> bool {
+    matches!(asked, Move::Status(Request::EnRoute | Request::OnSite | Request::NotCompleted { .. }))
+}
+
+/// Puts the locked job where the board's rules allow, in its transaction.
+async fn place(
+    locked: &Locked,
+    call: &Call,
+    version: Option<i32>,
+    target: Target,
+    now: DateTime<Utc>,
+) -> Result<dispatch_job::Model, JobError> {
+    let conn = &locked.txn;
+    match place::place_in(conn, &call.actor, locked.job.id, version, target, now).await? {
+        Outcome::Saved(_) => {
+            let saved = dispatch_job::Entity::find_by_id(locked.job.id).one(conn).await?;
+            saved.ok_or(JobError::NotFound)
+        }
+        Outcome::Stale => Err(JobError::Stale),
+        Outcome::NotFound => Err(JobError::UnknownTechnician),
+        Outcome::Refused(refusal) => {
+            let skills = skill::Entity::find().all(conn).await?;
+            Err(JobError::Placement(explain(call.lang, refusal, &skills)))
+        }
+    }
 }
 
 pub async fn status(
@@ -78,14 +113,19 @@ pub async fn status(
     let call = Call::new(lang, &state, caller, &headers, (&path, &id), &body)?;
     let parsed: StatusBody = serde_json::from_slice(&body).map_err(|_| Problem::unreadable(lang))?;
     let version = parsed.version;
-    let request = parsed.request().map_err(|e| problem_of(lang, e))?;
-    if call.is_technician() && !technicians_move(&request) {
+    let asked = parsed.into_move().map_err(|e| problem_of(lang, e))?;
+    if call.is_technician() && !technicians_move(&asked) {
         return Err(problem_of(lang, JobError::StaffOnly));
     }
     let now = state.clock.now();
     once(&state, &call, async |locked| {
-        call.may_move(locked, request.target()).await?;
-        let saved = transitions::apply(locked, request, version, &call.actor, now).await?;
+        let saved = match asked {
+            Move::Place(target) => place(locked, &call, version, target, now).await?,
+            Move::Status(request) => {
+                call.may_move(locked, request.target()).await?;
+                transitions::apply(locked, request, version, &call.actor, now).await?
+            }
+        };
         Ok(json!({
             "job_id": saved.id,
             "status": saved.status,
