@@ -177,3 +177,30 @@ async fn could_not_complete_takes_a_reason_and_staff_moves_stay_with_dispatch() 
     }
     assert_eq!(job(&ops, booked.id).await.status, "not_completed");
 }
+
+#[tokio::test]
+async fn the_pages_offer_the_status_buttons_and_a_completion_with_the_vans_devices() {
+    let ops = Ops::new().await;
+    let Visit { job: booked, phone, installed, spare } = visit(&ops).await;
+    let today = phone.get(&ops, "/j").await;
+    assert!(today.body.contains(&format!("data-job=\"{}\" data-status=\"scheduled\"", booked.id)));
+    assert!(today.body.contains("data-queue-status=\"en_route\""), "the en route button");
+    assert!(today.body.contains("data-one=\"1 action en attente de synchronisation\""), "the queue's words");
+    assert!(today.body.contains("src=\"/static/tech-queue.js\""));
+
+    let page = phone.get(&ops, &format!("/j/job/{}", booked.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"completion\""));
+    assert!(page.body.contains(&format!("name=\"removed\" value=\"{}\"", installed.serial)), "what is in service here");
+    assert!(page.body.contains(&format!("name=\"defective\" value=\"{}\"", installed.serial)));
+    assert!(page.body.contains(&format!("name=\"installed\" value=\"{}\"", spare.serial)), "what the van holds");
+
+    let english = ops
+        .send(axum::http::Method::GET, "/j", &[("cookie", phone.cookie.as_str()), ("accept-language", "en")], None)
+        .await;
+    assert!(english.body.contains("data-many=\"{n} actions waiting to sync\""));
+
+    let worker = ops.send(axum::http::Method::GET, "/j/sw.js", &[], None).await;
+    assert!(worker.body.contains("\"/static/tech-queue.js\""), "the queue works offline");
+    assert!(worker.body.contains("request.method !== \"GET\""), "only GETs are answered from the copy");
+}
