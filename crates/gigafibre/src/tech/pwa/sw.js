@@ -1,9 +1,11 @@
 // The tech app's service worker (scope /j: the app's pages): keeps the
 // shell, today's page and the page of each of today's jobs, so that /j and
 // a job open without signal, even after the phone restarted. Pages are
-// fetched from the network first; the copy is used only when the network
-// fails. Only GETs are ever answered from the copy: the offline queue's
-// POSTs to the API always go to the network.
+// fetched from the network first; the copy is used when the network fails,
+// or is slower than NETWORK_WAIT_MS (a basement's one bar of signal), and
+// the late answer still refreshes the copy for the next visit. Only GETs
+// are ever answered from the copy: the offline queue's POSTs to the API
+// always go to the network.
 const CACHE = "gigafibre-tech-v2";
 const SHELL = [
   "/static/app.css",
@@ -15,6 +17,7 @@ const SHELL = [
 ];
 const TODAY = "/j";
 const JOB_PAGE = /^\/j\/job\/\d+$/;
+const NETWORK_WAIT_MS = 800;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -72,17 +75,23 @@ async function keepToday(cache, response) {
   return response;
 }
 
-/** The network's answer (kept for next time), else the kept copy. */
+/** The network's answer (kept for next time), else the kept copy: at once
+ *  when the network fails, after NETWORK_WAIT_MS when it is slow. */
 async function networkFirst(event, keep) {
   const cache = await caches.open(CACHE);
   const path = new URL(event.request.url).pathname;
-  try {
-    const response = await fetch(event.request);
+  const fromNetwork = fetch(event.request).then((response) => {
     event.waitUntil(keep(cache, response.clone(), path));
     return response;
-  } catch {
-    return (await cache.match(path)) ?? Response.error();
-  }
+  });
+  event.waitUntil(fromNetwork.catch(() => {}));
+  const slow = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT_MS));
+  const first = await Promise.race([fromNetwork.catch(() => null), slow.then(() => undefined)]);
+  if (first) return first;
+  const kept = await cache.match(path);
+  if (kept) return kept;
+  // No copy: wait for the network however slow it is.
+  return (await fromNetwork.catch(() => null)) ?? Response.error();
 }
 
 self.addEventListener("fetch", (event) => {
