@@ -198,6 +198,9 @@ test("offline, en route and a swap wait on the phone, then reach the server once
   assert.match(await problem.textContent(), /retiré de votre journée à \d+ h \d\d/);
   assert.equal(await page.textContent(`#job-${otherJob} .job-status`), "Planifiée", "the refused action is undone");
   await page.screenshot({ path: `${screenshotDir}/tech-queue-conflict-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.screenshot({ path: `${screenshotDir}/tech-queue-conflict-laptop.png` });
+  await page.setViewportSize(viewports.phone);
   await page.click(".queue-problem button");
   await page.waitForSelector("[data-queue]", { state: "hidden" });
   await measureShell(context);

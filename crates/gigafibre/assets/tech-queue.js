@@ -97,10 +97,11 @@ function remember(block) {
 
 /** Shows every job as the server has it, then as the waiting actions will leave it. */
 async function showJobs() {
-  for (const [job, { status, label }] of confirmed) showStatus(job, status, label);
+  const shown = new Map(confirmed);
   for (const action of await actions()) {
-    if (action.state === "waiting") showStatus(action.job, action.status, action.statusLabel);
+    if (action.state === "waiting") shown.set(String(action.job), { status: action.status, label: action.statusLabel });
   }
+  for (const [job, { status, label }] of shown) showStatus(job, status, label);
 }
 
 let signedOut = false;
