@@ -2,6 +2,7 @@
 //! language (a catalogue key) and maps to one HTTP status.
 
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use sea_orm::DbErr;
 
 use super::status::Status;
@@ -21,8 +22,9 @@ pub enum JobError {
     TooLong,
     #[error("what was done is required")]
     NoteMissing,
-    #[error("the job has no duration to book")]
-    NoDuration,
+    /// The board's rules refuse the place asked for: why, in the caller's language.
+    #[error("{0}")]
+    Placement(String),
     #[error("no active technician with that id")]
     UnknownTechnician,
     #[error("no status {0}")]
@@ -35,6 +37,35 @@ pub enum JobError {
     Device { serial: String, refused: Refused },
     #[error("device {0} is named twice")]
     DeviceTwice(String),
+    /// Not a job the caller may name: answered as if it did not exist.
+    #[error("no such job")]
+    NotFound,
+    /// A technician asked for a move only staff make.
+    #[error("only staff make this move")]
+    StaffOnly,
+    /// A technician skipped "en route" (the customer hears of the visit then).
+    #[error("the technician must be on the way first")]
+    EnRouteFirst,
+    /// The job left the technician's day after they were sent it.
+    #[error("the job was {0:?}")]
+    TakenAway(Taken),
+}
+
+/// What happened to a job a technician no longer holds, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Taken {
+    pub how: TakenHow,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TakenHow {
+    /// Given to another technician.
+    Reassigned,
+    /// Taken off every day, waiting again.
+    Unscheduled,
+    /// Still theirs, on another day.
+    Moved,
 }
 
 impl JobError {
@@ -48,13 +79,19 @@ impl JobError {
             JobError::ReasonMissing => "dispatch.error.reason_missing",
             JobError::TooLong => "dispatch.error.too_long",
             JobError::NoteMissing => "dispatch.error.note_missing",
-            JobError::NoDuration => "dispatch.error.no_duration",
+            JobError::Placement(_) => "dispatch.error.placement",
             JobError::UnknownTechnician => "dispatch.error.unknown_technician",
             JobError::StartMissing => "dispatch.error.start_missing",
             JobError::UnknownStatus(_) => "dispatch.error.unknown_status",
             JobError::UnknownDevice(_) => "dispatch.error.unknown_device",
             JobError::Device { refused, .. } => refused.message_key(),
             JobError::DeviceTwice(_) => "dispatch.error.device_twice",
+            JobError::NotFound => "api.problem.not_found",
+            JobError::StaffOnly => "dispatch.error.staff_only",
+            JobError::EnRouteFirst => "dispatch.error.en_route_first",
+            JobError::TakenAway(Taken { how: TakenHow::Reassigned, .. }) => "dispatch.error.reassigned",
+            JobError::TakenAway(Taken { how: TakenHow::Unscheduled, .. }) => "dispatch.error.unscheduled",
+            JobError::TakenAway(Taken { how: TakenHow::Moved, .. }) => "dispatch.error.moved",
         }
     }
 
@@ -69,6 +106,8 @@ impl JobError {
                 template.replace("{serial}", serial)
             }
             JobError::UnknownStatus(code) => template.replace("{status}", code),
+            JobError::Placement(why) => why.clone(),
+            JobError::TakenAway(taken) => template.replace("{time}", &super::notices::spoken_time(lang, taken.at)),
             _ => template.to_owned(),
         }
     }
@@ -76,7 +115,11 @@ impl JobError {
     pub fn status(&self) -> StatusCode {
         match self {
             JobError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            JobError::Illegal { .. } | JobError::Stale => StatusCode::CONFLICT,
+            JobError::Illegal { .. } | JobError::Stale | JobError::EnRouteFirst | JobError::TakenAway(_) => {
+                StatusCode::CONFLICT
+            }
+            JobError::NotFound => StatusCode::NOT_FOUND,
+            JobError::StaffOnly => StatusCode::FORBIDDEN,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -87,6 +130,11 @@ impl JobError {
             JobError::Database(_) => "internal",
             JobError::Illegal { .. } => "illegal-transition",
             JobError::Stale => "stale-version",
+            JobError::NotFound => "not-found",
+            JobError::StaffOnly => "forbidden",
+            JobError::EnRouteFirst => "en-route-first",
+            JobError::TakenAway(_) => "job-taken-away",
+            JobError::Placement(_) => "placement-refused",
             JobError::UnknownDevice(_) | JobError::Device { .. } | JobError::DeviceTwice(_) => "equipment-refused",
             _ => "invalid-request",
         }

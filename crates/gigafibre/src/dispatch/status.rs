@@ -65,22 +65,23 @@ impl Status {
         }
     }
 
+    /// Whether a technician may take a job from `self` to `next` themselves:
+    /// only forward along their visit, and never past "en route", the
+    /// moment the customer is told they are coming.
+    pub fn technician_may_become(self, next: Status) -> bool {
+        use Status::*;
+        matches!((self, next), (Scheduled, EnRoute) | (EnRoute, OnSite) | (EnRoute | OnSite, Done | NotCompleted))
+    }
+
     /// Whether moving to this status takes a written reason.
     pub fn needs_reason(self) -> bool {
         matches!(self, Status::Cancelled | Status::NotCompleted)
     }
 }
 
-/// Whether a job of `duration_minutes` can be put on a day: a job with no
-/// length would let a day be booked past its end.
-pub fn bookable_duration(duration_minutes: Option<i32>) -> Option<i32> {
-    duration_minutes.filter(|minutes| *minutes > 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::Status::{self, *};
-    use super::*;
 
     #[test]
     fn the_usual_life_goes_forward_one_step_at_a_time() {
@@ -111,6 +112,22 @@ mod tests {
     }
 
     #[test]
+    fn a_technician_goes_on_the_way_before_anything_else() {
+        assert!(Scheduled.technician_may_become(EnRoute));
+        assert!(EnRoute.technician_may_become(OnSite));
+        assert!(EnRoute.technician_may_become(Done) && OnSite.technician_may_become(Done));
+        assert!(OnSite.technician_may_become(NotCompleted));
+        assert!(!Scheduled.technician_may_become(OnSite), "the customer was not told");
+        assert!(!Scheduled.technician_may_become(Done));
+        assert!(!Scheduled.technician_may_become(Cancelled) && !EnRoute.technician_may_become(Unscheduled));
+        for from in Status::ALL {
+            for to in Status::ALL {
+                assert!(!from.technician_may_become(to) || from.can_become(to), "{from:?} → {to:?}");
+            }
+        }
+    }
+
+    #[test]
     fn a_booked_job_can_be_taken_off_its_day() {
         assert!(Scheduled.can_become(Unscheduled));
         assert!(!EnRoute.can_become(Unscheduled));
@@ -122,12 +139,5 @@ mod tests {
             assert_eq!(Status::from_code(status.code()), Some(status));
         }
         assert_eq!(Status::from_code("finished"), None);
-    }
-
-    #[test]
-    fn only_a_job_with_a_length_can_be_booked() {
-        assert_eq!(bookable_duration(Some(45)), Some(45));
-        assert_eq!(bookable_duration(None), None);
-        assert_eq!(bookable_duration(Some(0)), None);
     }
 }

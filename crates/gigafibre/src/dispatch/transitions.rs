@@ -1,17 +1,19 @@
-//! One service function per move of a job's status (completion has its own
-//! module). Each checks the move against [`Status::can_become`], writes the
-//! job's next version with its audit entry, and queues what the customer
-//! is told, inside the caller's transaction: the caller commits.
+//! One service function per move of a job's status once it is booked
+//! (booking and taking a job off its day are the board's
+//! [`crate::dispatch::planning::place`], with its rules; completion has its
+//! own module). Each checks the move against [`Status::can_become`], writes
+//! the job's next version with its audit entry, and queues what the
+//! customer is told, inside the caller's transaction: the caller commits.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::America::Toronto;
-use gigafibre_db::entities::{dispatch_job, technician};
-use sea_orm::{ActiveValue::Set, EntityTrait, IntoActiveModel};
+use gigafibre_db::entities::dispatch_job;
+use sea_orm::{ActiveValue::Set, IntoActiveModel};
 use serde_json::json;
 
 use super::error::JobError;
 use super::notices::{self, Notice};
-use super::status::{Status, bookable_duration};
+use super::status::Status;
 use super::store::{self, Locked};
 use crate::audit::Actor;
 
@@ -21,28 +23,15 @@ pub const MAX_TEXT: usize = 5_000;
 /// A move a caller asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Request {
-    /// Put on a technician's day, from `start` for the job's duration.
-    Schedule {
-        technician_id: i64,
-        start: DateTime<Utc>,
-    },
-    /// Taken off its day, waiting again.
-    Unschedule,
     EnRoute,
     OnSite,
-    Cancel {
-        reason: String,
-    },
-    NotCompleted {
-        reason: String,
-    },
+    Cancel { reason: String },
+    NotCompleted { reason: String },
 }
 
 impl Request {
     pub fn target(&self) -> Status {
         match self {
-            Request::Schedule { .. } => Status::Scheduled,
-            Request::Unschedule => Status::Unscheduled,
             Request::EnRoute => Status::EnRoute,
             Request::OnSite => Status::OnSite,
             Request::Cancel { .. } => Status::Cancelled,
@@ -91,26 +80,6 @@ pub async fn apply(
     row.status = Set(to.code().to_owned());
     let mut after = json!({ "status": to.code() });
     match &request {
-        Request::Schedule { technician_id, start } => {
-            let duration = bookable_duration(Some(job.duration_minutes)).ok_or(JobError::NoDuration)?;
-            let found = technician::Entity::find_by_id(*technician_id).one(conn).await?;
-            found.filter(|t| t.active).ok_or(JobError::UnknownTechnician)?;
-            let end = *start + Duration::minutes(i64::from(duration));
-            row.technician_id = Set(Some(*technician_id));
-            row.scheduled_start = Set(Some(*start));
-            row.scheduled_end = Set(Some(end));
-            // Booked the day before: the booking is the reminder.
-            if is_tomorrow(*start, now) {
-                row.reminded_for = Set(Some(start.with_timezone(&Toronto).date_naive()));
-            }
-            after = json!({ "status": to.code(), "technician_id": technician_id, "scheduled_start": start });
-        }
-        Request::Unschedule => {
-            row.technician_id = Set(None);
-            row.scheduled_start = Set(None);
-            row.scheduled_end = Set(None);
-            row.reminded_for = Set(None);
-        }
         Request::Cancel { reason: text } | Request::NotCompleted { reason: text } => {
             let text = reason(text)?;
             after = json!({ "status": to.code(), "reason": text });
@@ -120,14 +89,8 @@ pub async fn apply(
     }
     let before = json!({ "status": job.status });
     let saved = store::save(conn, job, row, ("job_status", before, after), actor, now).await?;
-    match to {
-        Status::Scheduled => {
-            notices::send(conn, Notice::Booked, &saved, now).await?;
-        }
-        Status::EnRoute => {
-            notices::send(conn, Notice::OnTheWay, &saved, now).await?;
-        }
-        _ => {}
+    if to == Status::EnRoute {
+        notices::send(conn, Notice::OnTheWay, &saved, now).await?;
     }
     Ok(saved)
 }

@@ -7,7 +7,9 @@
 use chrono::{DateTime, Utc};
 use gigafibre_db::entities::{dispatch_job, technician};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde_json::json;
 
 use super::day::{self, BoardJob};
@@ -42,7 +44,7 @@ async fn job<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<BoardJob>, 
     Ok(day::with_needs_and_places(conn, vec![model]).await?.pop())
 }
 
-/// Moves job `id`, seen at `version`, to `target`.
+/// Moves job `id`, seen at `version`, to `target`, in a transaction of its own.
 pub async fn place(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -52,10 +54,31 @@ pub async fn place(
     now: DateTime<Utc>,
 ) -> Result<Outcome, DbErr> {
     let txn = crate::db::begin_write(db).await?;
-    let Some(found) = job(&txn, id).await? else { return Ok(Outcome::NotFound) };
-    if found.model.version != version {
+    let outcome = place_in(&txn, actor, id, Some(version), target, now).await?;
+    if matches!(outcome, Outcome::Saved(_)) {
+        txn.commit().await?;
+    } else {
+        txn.rollback().await?;
+    }
+    Ok(outcome)
+}
+
+/// Moves job `id` to `target` inside the caller's write transaction, which
+/// the caller commits when the outcome is `Saved`. `version` is the one the
+/// caller saw, if it saw one: the API may send none.
+pub async fn place_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    id: i64,
+    version: Option<i32>,
+    target: Target,
+    now: DateTime<Utc>,
+) -> Result<Outcome, DbErr> {
+    let Some(found) = job(txn, id).await? else { return Ok(Outcome::NotFound) };
+    if version.is_some_and(|seen| seen != found.model.version) {
         return Ok(Outcome::Stale);
     }
+    let version = found.model.version;
     let (technician_id, span, status) = match target {
         Target::Unassigned => {
             if let Err(refusal) = rules::check_unassign(&found.facts()) {
@@ -70,9 +93,9 @@ pub async fn place(
             if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
                 query = query.lock_exclusive();
             }
-            let Some(technician) = query.one(&txn).await? else { return Ok(Outcome::NotFound) };
+            let Some(technician) = query.one(txn).await? else { return Ok(Outcome::NotFound) };
             let local_day = start.with_timezone(&chrono_tz::America::Toronto).date_naive();
-            let board = day::load(&txn, local_day).await?;
+            let board = day::load(txn, local_day).await?;
             let facts = match board.technician(technician.id) {
                 Some(tech) => tech.facts(local_day),
                 None => inactive(&technician, local_day),
@@ -101,7 +124,7 @@ pub async fn place(
     let written = update
         .filter(dispatch_job::Column::Id.eq(id))
         .filter(dispatch_job::Column::Version.eq(version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if written.rows_affected != 1 {
         return Ok(Outcome::Stale);
@@ -117,12 +140,11 @@ pub async fn place(
         }),
         after: json!({ "technician_id": technician_id, "scheduled_start": span.map(|s| s.start), "status": status }),
     };
-    audit::record(&txn, actor, change, now).await?;
+    audit::record(txn, actor, change, now).await?;
     if technician_id.is_some() {
-        let booked = dispatch_job::Entity::find_by_id(id).one(&txn).await?.ok_or(DbErr::RecordNotUpdated)?;
-        notices::send(&txn, Notice::Booked, &booked, now).await?;
+        let booked = dispatch_job::Entity::find_by_id(id).one(txn).await?.ok_or(DbErr::RecordNotUpdated)?;
+        notices::send(txn, Notice::Booked, &booked, now).await?;
     }
-    txn.commit().await?;
     Ok(Outcome::Saved(version + 1))
 }
 

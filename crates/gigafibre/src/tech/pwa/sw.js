@@ -1,15 +1,23 @@
 // The tech app's service worker (scope /j: the app's pages): keeps the
-// shell and today's page so that /j opens without signal. Pages are fetched
-// from the network first; the copy is used only when the network fails.
-const CACHE = "gigafibre-tech-v1";
+// shell, today's page and the page of each of today's jobs, so that /j and
+// a job open without signal, even after the phone restarted. Pages are
+// fetched from the network first; the copy is used when the network fails,
+// or is slower than NETWORK_WAIT_MS (a basement's one bar of signal), and
+// the late answer still refreshes the copy for the next visit. Only GETs
+// are ever answered from the copy: the offline queue's POSTs to the API
+// always go to the network.
+const CACHE = "gigafibre-tech-v2";
 const SHELL = [
   "/static/app.css",
   "/static/tech.css",
   "/static/tech.js",
+  "/static/tech-queue.js",
   "/static/tech-icon.svg",
   "/j/manifest.webmanifest",
 ];
 const TODAY = "/j";
+const JOB_PAGE = /^\/j\/job\/\d+$/;
+const NETWORK_WAIT_MS = 800;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -33,15 +41,57 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-/** Keeps today's page when it is the page itself, forgets it otherwise
- *  (signed out: the server answered with the sign-in page). */
+/** Whether an answer is the page asked for (signed out, the server
+ *  answers with the sign-in page instead). */
+const isThePage = (response) => response.ok && !response.redirected;
+
+/** Keeps today's page and the pages of the jobs it lists, and forgets the
+ *  job pages of another day; forgets everything when signed out. */
 async function keepToday(cache, response) {
-  if (response.ok && !response.redirected) {
-    await cache.put(TODAY, response.clone());
-  } else {
-    await cache.delete(TODAY);
+  if (!isThePage(response)) {
+    for (const request of await cache.keys()) {
+      const path = new URL(request.url).pathname;
+      if (path === TODAY || JOB_PAGE.test(path)) await cache.delete(request);
+    }
+    return response;
   }
+  await cache.put(TODAY, response.clone());
+  const html = await response.clone().text();
+  const listed = new Set([...html.matchAll(/href="(\/j\/job\/\d+)"/g)].map((m) => m[1]));
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    if (JOB_PAGE.test(path) && !listed.has(path)) await cache.delete(request);
+  }
+  await Promise.all(
+    [...listed].map(async (path) => {
+      try {
+        const page = await fetch(path, { credentials: "same-origin" });
+        if (isThePage(page)) await cache.put(path, page);
+      } catch {
+        // No signal now: the page is kept the next time it loads.
+      }
+    }),
+  );
   return response;
+}
+
+/** The network's answer (kept for next time), else the kept copy: at once
+ *  when the network fails, after NETWORK_WAIT_MS when it is slow. */
+async function networkFirst(event, keep) {
+  const cache = await caches.open(CACHE);
+  const path = new URL(event.request.url).pathname;
+  const fromNetwork = fetch(event.request).then((response) => {
+    event.waitUntil(keep(cache, response.clone(), path));
+    return response;
+  });
+  event.waitUntil(fromNetwork.catch(() => {}));
+  const slow = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT_MS));
+  const first = await Promise.race([fromNetwork.catch(() => null), slow.then(() => undefined)]);
+  if (first) return first;
+  const kept = await cache.match(path);
+  if (kept) return kept;
+  // No copy: wait for the network however slow it is.
+  return (await fromNetwork.catch(() => null)) ?? Response.error();
 }
 
 self.addEventListener("fetch", (event) => {
@@ -61,16 +111,15 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
-  if (request.mode === "navigate" && (url.pathname === "/j" || url.pathname === "/j/")) {
+  if (request.mode !== "navigate") return;
+  if (url.pathname === "/j" || url.pathname === "/j/") {
+    event.respondWith(networkFirst(event, (cache, response) => keepToday(cache, response)));
+  } else if (JOB_PAGE.test(url.pathname)) {
     event.respondWith(
-      (async () => {
-        const cache = await caches.open(CACHE);
-        try {
-          return await keepToday(cache, await fetch(request));
-        } catch {
-          return (await cache.match(TODAY)) ?? Response.error();
-        }
-      })(),
+      networkFirst(event, async (cache, response, path) => {
+        if (isThePage(response)) await cache.put(path, response);
+        else await cache.delete(path);
+      }),
     );
   }
 });

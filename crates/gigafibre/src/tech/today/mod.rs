@@ -78,6 +78,14 @@ struct JobPage {
     who: String,
     job: JobCard,
     devices: Vec<DeviceRow>,
+    /// The devices in service at the customer, which the visit may remove.
+    removable: Vec<DeviceRow>,
+    /// The devices in the technician's van, which the visit may install.
+    van: Vec<DeviceRow>,
+}
+
+fn rows(devices: Vec<equipment::Model>) -> Vec<DeviceRow> {
+    devices.into_iter().map(|d| DeviceRow { serial: d.serial, model: d.model, status: d.status }).collect()
 }
 
 fn parse_id(raw: &str, lang: Lang) -> Result<i64, PageError> {
@@ -100,10 +108,19 @@ pub async fn job(
         .order_by_asc(equipment::Column::Serial)
         .all(&state.db)
         .await
-        .map_err(db_error)?
-        .into_iter()
-        .map(|d| DeviceRow { serial: d.serial, model: d.model, status: d.status })
+        .map_err(db_error)?;
+    let removable = devices
+        .iter()
+        .filter(|d| d.status == "installed" && d.service_location_id == Some(found.service_location_id))
+        .cloned()
         .collect();
+    let van = equipment::Entity::find()
+        .filter(equipment::Column::TechnicianId.eq(technician.id()))
+        .filter(equipment::Column::Status.eq("van"))
+        .order_by_asc(equipment::Column::Serial)
+        .all(&state.db)
+        .await
+        .map_err(db_error)?;
     let job = cards::cards(&state.db, std::slice::from_ref(&found)).await.map_err(db_error)?;
     let Some(job) = job.into_iter().next() else { return Err(PageError::not_found(lang)) };
     let page = JobPage {
@@ -112,7 +129,9 @@ pub async fn job(
         csrf: technician.csrf_token.clone(),
         who: technician.technician.name.clone(),
         job,
-        devices,
+        devices: rows(devices),
+        removable: rows(removable),
+        van: rows(van),
     };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;
     Ok((private(), Html(html)).into_response())

@@ -5,7 +5,9 @@
 
 use axum::http::{Method, StatusCode};
 use chrono::Days;
-use gigafibre_db::entities::{audit_entry, equipment_movement, ticket_message};
+use gigafibre_db::entities::{
+    audit_entry, equipment_movement, job_required_skill, skill, technician, technician_skill, ticket_message,
+};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
@@ -173,4 +175,47 @@ async fn the_api_wants_a_key_json_and_a_role_that_manages_jobs() {
         )
         .await;
     assert_eq!(problem(&english)["detail"], "A “To schedule” job cannot become “On site”.");
+}
+
+#[tokio::test]
+async fn booking_through_the_api_keeps_the_boards_rules() {
+    let ops = Ops::new().await;
+    let dispatcher = ops.staff("dispatcher").await;
+    let case = reachable_case(&ops, "fr").await;
+    let id = job_id_of(&create_job(&ops, &dispatcher, &case, "installation", "").await);
+    // The job asks for the first skill at the top level.
+    let skill = skill::Entity::find().one(&ops.db.db).await.unwrap().expect("the demo has skills");
+    let need = job_required_skill::Model { job_id: id, skill_id: skill.id, min_level: 5 };
+    job_required_skill::Entity::insert(job_required_skill::ActiveModel::from(need.clone()))
+        .exec_without_returning(&ops.db.db)
+        .await
+        .unwrap();
+    let mut unskilled = None;
+    for candidate in
+        technician::Entity::find().filter(technician::Column::Active.eq(true)).all(&ops.db.db).await.unwrap()
+    {
+        let held = technician_skill::Entity::find()
+            .filter(technician_skill::Column::TechnicianId.eq(candidate.id))
+            .filter(technician_skill::Column::SkillId.eq(need.skill_id))
+            .filter(technician_skill::Column::Level.gte(need.min_level))
+            .count(&ops.db.db)
+            .await
+            .unwrap();
+        if held == 0 {
+            unskilled = Some(candidate);
+            break;
+        }
+    }
+    let unskilled = unskilled.expect("a technician without the installation skill");
+    let before = job(&ops, id).await;
+    let day = crate::ops::start_of_test().date_naive() + Days::new(1);
+
+    let answer = book(&ops, &dispatcher, id, unskilled.id, local(day, 9)).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let refusal = problem(&answer);
+    assert_eq!(refusal["type"], "/api/v1/problems/placement-refused");
+    let detail = refusal["detail"].as_str().unwrap();
+    assert!(detail.starts_with("Ce technicien n'a pas la compétence « "), "{detail}");
+    assert_eq!(job(&ops, id).await, before, "the job stays waiting");
+    assert!(outbox_of(&ops, case.customer.id).await.is_empty(), "no booking was announced");
 }

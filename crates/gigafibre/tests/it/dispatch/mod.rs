@@ -50,8 +50,14 @@ pub fn local(day: NaiveDate, hour: u32) -> DateTime<Utc> {
     Toronto.from_local_datetime(&day.and_hms_opt(hour, 0, 0).unwrap()).unwrap().with_timezone(&Utc)
 }
 
-/// Creates a job from the ticket through the ops form; its id.
+/// Creates a job from the ticket through the ops form, the customer
+/// available on the 26th from 8:00 to 12:00.
 pub async fn create_job(ops: &Ops, who: &Member, case: &Case, job_type: &str, duration: &str) -> Answer {
+    create_job_on(ops, who, case, job_type, duration, "2026-11-26").await
+}
+
+/// The same, the customer available on `day` (`YYYY-MM-DD`) from 8:00 to 12:00.
+pub async fn create_job_on(ops: &Ops, who: &Member, case: &Case, job_type: &str, duration: &str, day: &str) -> Answer {
     let ticket = case.ticket.id.to_string();
     let location = case.location.id.to_string();
     let form = [
@@ -60,7 +66,7 @@ pub async fn create_job(ops: &Ops, who: &Member, case: &Case, job_type: &str, du
         ("duration", duration),
         ("priority", "high"),
         ("location", location.as_str()),
-        ("day", "2026-11-26"),
+        ("day", day),
         ("from", "08:00"),
         ("until", "12:00"),
     ];
@@ -125,4 +131,18 @@ pub async fn book(ops: &Ops, who: &Member, job_id: i64, technician_id: i64, star
     let body = serde_json::json!({ "status": "scheduled", "technician_id": technician_id, "scheduled_start": start });
     api(ops, who, &format!("/api/v1/jobs/{job_id}/status"), &format!("book-{job_id}-{}", start.timestamp()), &body)
         .await
+}
+
+/// Books the job with `technician` on `day` at the first half hour of the
+/// morning the board's rules allow (the technician's other jobs take some).
+pub async fn book_free(ops: &Ops, who: &Member, job_id: i64, technician_id: i64, day: NaiveDate) -> Answer {
+    let mut answer = book(ops, who, job_id, technician_id, local(day, 8)).await;
+    for half_hours in 1..=8 {
+        if answer.status == StatusCode::OK {
+            break;
+        }
+        let start = local(day, 8) + chrono::Duration::minutes(30 * half_hours);
+        answer = book(ops, who, job_id, technician_id, start).await;
+    }
+    answer
 }

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use gigafibre_db::entities::{dispatch_job, job_type};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 
-use super::{book, create_job, job, job_id_of, local, reachable_case, technician_with_stock};
+use super::{book_free, create_job, job, job_id_of, reachable_case, technician_with_stock};
 use crate::ops::Ops;
 
 async fn jobs_of_ticket(ops: &Ops, ticket_id: i64) -> u64 {
@@ -34,8 +34,8 @@ async fn a_job_type_without_a_duration_cannot_give_a_job_to_book() {
     // Once a duration is given, it can be booked.
     let id = job_id_of(&create_job(&ops, &dispatcher, &case, "site_survey", "40").await);
     let (technician, _) = technician_with_stock(&ops).await;
-    let day = crate::ops::start_of_test().date_naive() + chrono::Days::new(3);
-    assert_eq!(book(&ops, &dispatcher, id, technician.id, local(day, 9)).await.status, StatusCode::OK);
+    let day = crate::ops::start_of_test().date_naive() + chrono::Days::new(1);
+    assert_eq!(book_free(&ops, &dispatcher, id, technician.id, day).await.status, StatusCode::OK);
     let booked = job(&ops, id).await;
     assert_eq!(booked.scheduled_end.unwrap() - booked.scheduled_start.unwrap(), chrono::Duration::minutes(40));
 }
@@ -118,7 +118,7 @@ async fn a_completion_naming_a_device_that_is_not_there_changes_nothing() {
     let (technician, device) = technician_with_stock(&ops).await;
     let id = job_id_of(&create_job(&ops, &dispatcher, &case, "installation", "").await);
     let day = crate::ops::start_of_test().date_naive() + chrono::Days::new(1);
-    book(&ops, &dispatcher, id, technician.id, local(day, 9)).await;
+    assert_eq!(book_free(&ops, &dispatcher, id, technician.id, day).await.status, StatusCode::OK);
     let before = job(&ops, id).await;
     let version = before.version.to_string();
 

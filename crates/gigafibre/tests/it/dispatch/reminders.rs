@@ -6,7 +6,9 @@ use chrono::{Days, Duration};
 use gigafibre::clock::Clock;
 use gigafibre::dispatch::reminders;
 
-use super::{book, create_job, job, job_id_of, local, outbox_of, reachable_case, technician_with_stock};
+use super::{
+    book, book_free, create_job, create_job_on, job, job_id_of, local, outbox_of, reachable_case, technician_with_stock,
+};
 use crate::ops::Ops;
 
 #[tokio::test]
@@ -15,10 +17,11 @@ async fn the_day_before_reminder_is_sent_once() {
     let dispatcher = ops.staff("dispatcher").await;
     let case = reachable_case(&ops, "fr").await;
     let (technician, _) = technician_with_stock(&ops).await;
-    let id = job_id_of(&create_job(&ops, &dispatcher, &case, "repair", "").await);
-    // Booked two days ahead, at 10:00 on the 25th.
+    // Booked two days ahead.
     let visit_day = crate::ops::start_of_test().date_naive() + Days::new(2);
-    assert_eq!(book(&ops, &dispatcher, id, technician.id, local(visit_day, 13)).await.status, StatusCode::OK);
+    let answer = create_job_on(&ops, &dispatcher, &case, "repair", "", &visit_day.to_string()).await;
+    let id = job_id_of(&answer);
+    assert_eq!(book_free(&ops, &dispatcher, id, technician.id, visit_day).await.status, StatusCode::OK);
     let booked = outbox_of(&ops, case.customer.id).await.len();
 
     // Today is too early: the visit is not tomorrow yet.

@@ -9,7 +9,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
 use super::{
-    api, book, create_job, installed_at, job, job_id_of, local, outbox_of, reachable_case, technician_with_stock,
+    api, book, book_free, create_job, installed_at, job, job_id_of, local, outbox_of, reachable_case,
+    technician_with_stock,
 };
 use crate::ops::Ops;
 
@@ -121,7 +122,7 @@ async fn when_the_problem_remains_the_ticket_stays_open_with_a_note() {
     let (technician, _) = technician_with_stock(&ops).await;
     let id = job_id_of(&create_job(&ops, &dispatcher, &case, "repair", "90").await);
     assert_eq!(job(&ops, id).await.duration_minutes, 90, "the duration typed");
-    book(&ops, &dispatcher, id, technician.id, local(tomorrow(), 13)).await;
+    assert_eq!(book_free(&ops, &dispatcher, id, technician.id, tomorrow()).await.status, StatusCode::OK);
     let notes_before = ticket_message::Entity::find()
         .filter(ticket_message::Column::TicketId.eq(case.ticket.id))
         .count(&ops.db.db)

@@ -2,6 +2,8 @@
 //! the harness: links made as a dispatcher would, opened as a phone would.
 
 mod cli;
+mod conflicts;
+mod queue;
 mod screens;
 mod sign_in;
 mod van;
@@ -65,6 +67,17 @@ pub async fn open(ops: &Ops, issued: &Issued) -> Phone {
 impl Phone {
     pub async fn get(&self, ops: &Ops, uri: &str) -> Answer {
         ops.send(Method::GET, uri, &[("cookie", self.cookie.as_str())], None).await
+    }
+
+    /// A JSON call to the API as the app's offline queue sends it.
+    pub async fn api(&self, ops: &Ops, path: &str, key: &str, body: &serde_json::Value) -> Answer {
+        let headers = [
+            ("cookie", self.cookie.as_str()),
+            ("content-type", "application/json"),
+            ("idempotency-key", key),
+            ("origin", "http://127.0.0.1:8080"),
+        ];
+        ops.send(Method::POST, path, &headers, Some(body.to_string())).await
     }
 
     /// A form post with this phone's CSRF token.
