@@ -1,5 +1,6 @@
 //! `/j`: the technician's jobs of the day in route order, and one job's
-//! page (`/j/job/{id}`) with the devices at its address.
+//! page (`/j/job/{id}`) with the devices at its address and what the
+//! visit recorded (checklist, photos, signature).
 
 mod cards;
 
@@ -15,6 +16,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::current::CurrentTechnician;
 use super::links::Scope;
 use super::scope;
+use crate::dispatch::onsite::records::{self, SiteRecords};
 use crate::i18n::{Lang, Messages, local_date};
 use crate::web::{AppState, PageError, RequestLang};
 
@@ -78,6 +80,7 @@ struct JobPage {
     who: String,
     job: JobCard,
     devices: Vec<DeviceRow>,
+    site: SiteRecords,
 }
 
 fn parse_id(raw: &str, lang: Lang) -> Result<i64, PageError> {
@@ -104,6 +107,7 @@ pub async fn job(
         .into_iter()
         .map(|d| DeviceRow { serial: d.serial, model: d.model, status: d.status })
         .collect();
+    let site = records::load(&state.db, &found, lang).await.map_err(db_error)?;
     let job = cards::cards(&state.db, std::slice::from_ref(&found)).await.map_err(db_error)?;
     let Some(job) = job.into_iter().next() else { return Err(PageError::not_found(lang)) };
     let page = JobPage {
@@ -113,6 +117,7 @@ pub async fn job(
         who: technician.technician.name.clone(),
         job,
         devices,
+        site,
     };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;
     Ok((private(), Html(html)).into_response())
