@@ -61,21 +61,27 @@ if (root) {
 
   function signaturePad(form) {
     const canvas = form.querySelector("[data-pad]");
-    const status = form.querySelector("[data-signature-status]");
+    const status = root.querySelector("[data-signature-status]");
     const pen = canvas.getContext("2d");
     let drawn = false;
     let last = null;
 
+    // Sized to the screen's pixels. The on-screen keyboard or a rotation
+    // resizes the window: only a new width redraws, and what was signed is
+    // kept, scaled to the new size.
     const fit = () => {
       const ratio = window.devicePixelRatio || 1;
-      canvas.width = Math.round(canvas.clientWidth * ratio);
+      const width = Math.round(canvas.clientWidth * ratio);
+      if (width === canvas.width) return;
+      const before = drawn ? copyOf(canvas) : null;
+      canvas.width = width;
       canvas.height = Math.round(canvas.clientHeight * ratio);
-      pen.scale(ratio, ratio);
+      if (before) pen.drawImage(before, 0, 0, canvas.width, canvas.height);
+      pen.setTransform(ratio, 0, 0, ratio, 0, 0);
       pen.lineWidth = 2.5;
       pen.lineCap = "round";
       pen.lineJoin = "round";
-      pen.strokeStyle = "#10243e";
-      drawn = false;
+      pen.strokeStyle = pen.fillStyle = "#10243e";
     };
     const at = (event) => {
       const box = canvas.getBoundingClientRect();
@@ -88,6 +94,7 @@ if (root) {
       pen.arc(last.x, last.y, 1, 0, Math.PI * 2);
       pen.fill();
       drawn = true;
+      say(status, "");
     });
     canvas.addEventListener("pointermove", (event) => {
       if (!last) return;
@@ -102,7 +109,10 @@ if (root) {
     canvas.addEventListener("pointerup", lift);
     canvas.addEventListener("pointercancel", lift);
     form.querySelector("[data-clear]").addEventListener("click", () => {
+      pen.save();
+      pen.setTransform(1, 0, 0, 1, 0, 0);
       pen.clearRect(0, 0, canvas.width, canvas.height);
+      pen.restore();
       drawn = false;
       say(status, "");
     });
@@ -128,10 +138,20 @@ if (root) {
       say(kept.querySelector("[data-signed-at]"), new Date(answer.data.signed_at).toLocaleString(document.documentElement.lang));
       kept.hidden = false;
       root.querySelector("[data-signature-needed]")?.remove();
+      const again = root.querySelector("[data-resign]");
+      again.open = false;
+      again.querySelector("summary").hidden = false;
     });
     fit();
     window.addEventListener("resize", fit);
   }
+}
+
+/** A copy of what a canvas shows. */
+function copyOf(canvas) {
+  const copy = Object.assign(document.createElement("canvas"), { width: canvas.width, height: canvas.height });
+  copy.getContext("2d").drawImage(canvas, 0, 0);
+  return copy;
 }
 
 /** A photo small enough for a slow network: the camera's file when it is a
