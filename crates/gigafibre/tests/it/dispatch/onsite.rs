@@ -113,6 +113,18 @@ async fn a_tick_is_kept_once_however_often_the_phone_sends_it() {
     let refused = json_call(&ops, &phone, (Method::PUT, &beyond), "tick-3", json!({ "checked": true })).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem_type(&refused), "unknown-checklist-item");
+
+    // Staff whose role does not manage jobs, and a page of another site, change nothing.
+    let agent = ops.staff("agent").await;
+    let as_agent = json_call(&ops, &agent.cookie, (Method::PUT, &uri), "tick-4", json!({ "checked": true })).await;
+    assert_eq!((as_agent.status, problem_type(&as_agent).as_str()), (StatusCode::FORBIDDEN, "forbidden"));
+    let request = Request::builder().method(Method::PUT).uri(&uri).header("cookie", &phone);
+    let request = request.header("origin", "https://evil.example").header("idempotency-key", "tick-5");
+    let request = request.header("content-type", "application/json").body(Body::from(r#"{"checked":true}"#));
+    let cross_site = ops.app.clone().oneshot(request.unwrap()).await.unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    let row = job_checklist_item::Entity::find().filter(job_checklist_item::Column::JobId.eq(job.id)).one(&ops.db.db);
+    assert!(!row.await.unwrap().unwrap().checked, "still unticked");
 }
 
 #[tokio::test]
