@@ -7,7 +7,10 @@
 //! The rules with no I/O are in [`status`] (which moves a job may make),
 //! [`create`] (a new job's duration and window) and
 //! [`crate::equipment::moves`]; the writes in [`transitions`] and
-//! [`completion`], each inside one transaction with its audit entry.
+//! [`completion`], each inside one transaction with its audit entry. What
+//! the technician records at the visit (checklist, photos, signature) is in
+//! [`onsite`]; the frame every job write of the JSON API shares in
+//! [`job_api`].
 //! Planning a day is in [`planning`]; the board and the map in
 //! `ops::dispatch`.
 
@@ -15,8 +18,10 @@ pub mod api;
 pub mod completion;
 pub mod create;
 pub mod error;
+pub mod job_api;
 pub mod job_types;
 pub mod notices;
+pub mod onsite;
 pub mod planning;
 pub mod reminders;
 pub mod status;
@@ -34,4 +39,5 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/jobs/{id}/status", post(api::status))
         .route("/api/v1/jobs/{id}/completion", post(api::completion))
+        .merge(onsite::routes())
 }

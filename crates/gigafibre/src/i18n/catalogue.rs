@@ -20,6 +20,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/invoices", include_str!("../ops/invoices/fr.toml"), include_str!("../ops/invoices/en.toml")),
     ("ops/jobs", include_str!("../ops/jobs/fr.toml"), include_str!("../ops/jobs/en.toml")),
     ("dispatch", include_str!("../dispatch/fr.toml"), include_str!("../dispatch/en.toml")),
+    ("dispatch/onsite", include_str!("../dispatch/onsite/fr.toml"), include_str!("../dispatch/onsite/en.toml")),
     ("dispatch/planning", include_str!("../dispatch/planning/fr.toml"), include_str!("../dispatch/planning/en.toml")),
     ("ops/dispatch", include_str!("../ops/dispatch/fr.toml"), include_str!("../ops/dispatch/en.toml")),
     ("tech", include_str!("../tech/fr.toml"), include_str!("../tech/en.toml")),

@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(assets::serve))
         .merge(crate::portal::routes())
         .merge(crate::ops::routes())
+        .merge(crate::api::routes())
         .merge(crate::dispatch::routes())
         .merge(crate::tech::routes())
         .merge(crate::billing::printable::routes())

@@ -10,6 +10,7 @@ mod dispatch;
 mod dispatch_board;
 mod import;
 mod integrity;
+mod openapi;
 mod ops;
 mod outbox;
 mod portal;

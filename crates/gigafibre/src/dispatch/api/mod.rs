@@ -9,12 +9,11 @@
 //! the header, which a form on another site cannot send, and the `Origin`
 //! check are what stop cross-site requests.
 
-mod call;
-mod technician;
+pub(super) mod technician;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use gigafibre_db::entities::{dispatch_job, skill};
@@ -22,17 +21,16 @@ use sea_orm::EntityTrait;
 use serde::Deserialize;
 use serde_json::json;
 
-use self::call::{Call, Caller, once, problem_of};
 use super::completion::{self, Completion};
 use super::error::JobError;
+use super::job_api::{Call, Caller, once, require_json};
+use super::onsite::signature;
 use super::planning::explain;
 use super::planning::place::{self, Outcome, Target};
 use super::status::Status;
 use super::store::Locked;
 use super::transitions::{self, Request};
 use crate::api::Problem;
-use crate::ops::roles::{Dispatch, Refused, Staff};
-use crate::tech::current::{CurrentTechnician, NotSignedIn};
 use crate::web::{AppState, RequestLang};
 
 /// A status change as the app sends it.
@@ -85,7 +83,7 @@ async fn place(
     now: DateTime<Utc>,
 ) -> Result<dispatch_job::Model, JobError> {
     let conn = &locked.txn;
-    match place::place_in(conn, &call.actor, locked.job.id, version, target, now).await? {
+    match place::place_in(conn, &call.actor(), locked.job.id, version, target, now).await? {
         Outcome::Saved(_) => {
             let saved = dispatch_job::Entity::find_by_id(locked.job.id).one(conn).await?;
             saved.ok_or(JobError::NotFound)
@@ -99,33 +97,39 @@ async fn place(
     }
 }
 
+/// Refuses a move a technician may not make themselves.
+fn technician_may(call: &Call, asked: &Move, job: &dispatch_job::Model) -> Result<(), JobError> {
+    if !matches!(call.caller, Caller::Technician { .. }) {
+        return Ok(());
+    }
+    match asked {
+        Move::Status(request) if technicians_move(asked) => technician::may_move(job, request.target()),
+        _ => Err(JobError::StaffOnly),
+    }
+}
+
 pub async fn status(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    technician: Result<CurrentTechnician, NotSignedIn>,
-    staff: Result<Staff<Dispatch>, Refused>,
+    caller: Caller,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let caller = Caller::of(lang, technician, staff)?;
     let path = format!("/api/v1/jobs/{id}/status");
-    let call = Call::new(lang, &state, caller, &headers, (&path, &id), &body)?;
+    let call = Call::new(lang, &state, caller, &headers, (&Method::POST, &path), &id, &body)?;
+    require_json(lang, &headers)?;
     let parsed: StatusBody = serde_json::from_slice(&body).map_err(|_| Problem::unreadable(lang))?;
     let version = parsed.version;
-    let asked = parsed.into_move().map_err(|e| problem_of(lang, e))?;
-    if call.is_technician() && !technicians_move(&asked) {
-        return Err(problem_of(lang, JobError::StaffOnly));
-    }
+    let asked = parsed.into_move().map_err(|e| e.problem(lang))?;
     let now = state.clock.now();
-    once(&state, &call, async |locked| {
+    once(&state, &call, StatusCode::OK, async |locked| {
+        technician_may(&call, &asked, &locked.job).map_err(|e| e.problem(lang))?;
         let saved = match asked {
-            Move::Place(target) => place(locked, &call, version, target, now).await?,
-            Move::Status(request) => {
-                call.may_move(locked, request.target()).await?;
-                transitions::apply(locked, request, version, &call.actor, now).await?
-            }
+            Move::Place(target) => place(locked, &call, version, target, now).await,
+            Move::Status(request) => transitions::apply(locked, request, version, &call.actor(), now).await,
         };
+        let saved = saved.map_err(|e| e.problem(lang))?;
         Ok(json!({
             "job_id": saved.id,
             "status": saved.status,
@@ -141,21 +145,24 @@ pub async fn status(
 pub async fn completion(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
-    technician: Result<CurrentTechnician, NotSignedIn>,
-    staff: Result<Staff<Dispatch>, Refused>,
+    caller: Caller,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let caller = Caller::of(lang, technician, staff)?;
     let path = format!("/api/v1/jobs/{id}/completion");
-    let call = Call::new(lang, &state, caller, &headers, (&path, &id), &body)?;
+    let call = Call::new(lang, &state, caller, &headers, (&Method::POST, &path), &id, &body)?;
+    require_json(lang, &headers)?;
     let parsed: Completion = serde_json::from_slice(&body).map_err(|_| Problem::unreadable(lang))?;
     let now = state.clock.now();
-    once(&state, &call, async |locked| {
-        call.may_move(locked, Status::Done).await?;
-        let done = completion::complete(locked, parsed, call.lang, &call.actor, now).await?;
-        serde_json::to_value(done).map_err(|e| JobError::Database(sea_orm::DbErr::Custom(e.to_string())))
+    once(&state, &call, StatusCode::OK, async |locked| {
+        if matches!(call.caller, Caller::Technician { .. }) {
+            technician::may_move(&locked.job, Status::Done).map_err(|e| e.problem(lang))?;
+        }
+        transitions::check(&locked.job, Status::Done, parsed.version).map_err(|e| e.problem(lang))?;
+        signature::required_is_recorded(&locked.txn, &locked.job).await.map_err(|e| e.problem(lang))?;
+        let done = completion::complete(locked, parsed, lang, &call.actor(), now).await.map_err(|e| e.problem(lang))?;
+        serde_json::to_value(done).map_err(|e| Problem::internal(lang, e))
     })
     .await
 }

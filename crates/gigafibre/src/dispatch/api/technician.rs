@@ -15,20 +15,26 @@ use crate::dispatch::transitions;
 use crate::tech::day::day_of;
 use crate::tech::links::Scope;
 
-/// Whether the technician may move the locked `job` to `to` now.
-pub async fn check<C: ConnectionTrait>(
+/// Whether the technician still holds `job`: a job taken from them is a
+/// conflict that says when, any other is not found.
+pub async fn reach<C: ConnectionTrait>(
     conn: &C,
     technician_id: i64,
     scope: Scope,
     job: &dispatch_job::Model,
-    to: Status,
 ) -> Result<(), JobError> {
-    if !holds(technician_id, scope, job) {
-        return Err(match taken_from(conn, technician_id, scope, job).await? {
-            Some(taken) => JobError::TakenAway(taken),
-            None => JobError::NotFound,
-        });
+    if holds(technician_id, scope, job) {
+        return Ok(());
     }
+    Err(match taken_from(conn, technician_id, scope, job).await? {
+        Some(taken) => JobError::TakenAway(taken),
+        None => JobError::NotFound,
+    })
+}
+
+/// Whether a technician may move `job` to `to`: the moves of their visit,
+/// in order.
+pub fn may_move(job: &dispatch_job::Model, to: Status) -> Result<(), JobError> {
     let from = transitions::current(job);
     if from.technician_may_become(to) {
         Ok(())

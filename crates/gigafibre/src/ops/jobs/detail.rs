@@ -5,8 +5,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use gigafibre_db::entities::dispatch_job;
+use sea_orm::EntityTrait;
 
 use super::view::{self, JobView};
+use crate::dispatch::onsite::records::{self, SiteRecords};
 use crate::i18n::{Lang, Messages};
 use crate::ops::frame::{Frame, Section};
 use crate::ops::roles::{Allowed, AnyRole, Dispatch, Staff};
@@ -34,6 +37,7 @@ struct DetailPage {
     current_path: String,
     frame: Frame,
     job: JobView,
+    site: SiteRecords,
     can_manage: bool,
     forms: Forms,
 }
@@ -54,16 +58,26 @@ pub async fn render<R: Allowed>(
 ) -> Result<Response, PageError> {
     let job = view::load(&state.db, lang, id).await.map_err(|e| PageError::database(lang, e))?;
     let job = job.ok_or_else(|| PageError::not_found(lang))?;
+    let site = site_records(state, lang, id).await?;
     let page = DetailPage {
         m: Messages::new(lang),
         current_path: format!("/ops/jobs/{id}"),
         frame: Frame::new(staff, Section::Tickets),
         job,
+        site,
         can_manage: Dispatch::admits(staff.role),
         forms,
     };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;
     Ok((status, Html(html)).into_response())
+}
+
+/// What the visit recorded: checklist, photos, signature.
+async fn site_records(state: &AppState, lang: Lang, id: i64) -> Result<SiteRecords, PageError> {
+    let db_error = |e| PageError::database(lang, e);
+    let found = dispatch_job::Entity::find_by_id(id).one(&state.db).await.map_err(db_error)?;
+    let found = found.ok_or_else(|| PageError::not_found(lang))?;
+    records::load(&state.db, &found, lang).await.map_err(db_error)
 }
 
 pub async fn page(

@@ -1,5 +1,6 @@
 //! `/j`: the technician's jobs of the day in route order, and one job's
-//! page (`/j/job/{id}`) with the devices at its address.
+//! page (`/j/job/{id}`) with the devices at its address and what the
+//! visit recorded (checklist, photos, signature).
 
 mod cards;
 
@@ -15,6 +16,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::current::CurrentTechnician;
 use super::links::Scope;
 use super::scope;
+use crate::dispatch::onsite::records::{self, SiteRecords};
 use crate::i18n::{Lang, Messages, local_date};
 use crate::web::{AppState, PageError, RequestLang};
 
@@ -82,6 +84,7 @@ struct JobPage {
     removable: Vec<DeviceRow>,
     /// The devices in the technician's van, which the visit may install.
     van: Vec<DeviceRow>,
+    site: SiteRecords,
 }
 
 fn rows(devices: Vec<equipment::Model>) -> Vec<DeviceRow> {
@@ -121,6 +124,7 @@ pub async fn job(
         .all(&state.db)
         .await
         .map_err(db_error)?;
+    let site = records::load(&state.db, &found, lang).await.map_err(db_error)?;
     let job = cards::cards(&state.db, std::slice::from_ref(&found)).await.map_err(db_error)?;
     let Some(job) = job.into_iter().next() else { return Err(PageError::not_found(lang)) };
     let page = JobPage {
@@ -132,6 +136,7 @@ pub async fn job(
         devices: rows(devices),
         removable: rows(removable),
         van: rows(van),
+        site,
     };
     let html = page.render().map_err(|e| PageError::internal(lang, e))?;
     Ok((private(), Html(html)).into_response())

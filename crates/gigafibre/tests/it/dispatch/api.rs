@@ -54,6 +54,10 @@ async fn a_completion_replayed_with_its_key_is_done_once_and_another_body_is_ref
         "removed": [{ "serial": old.serial }],
     });
 
+    // An equipment swap wants the customer's signature first.
+    let unsigned = api(&ops, &dispatcher, &path, "queue-7f39", &body).await;
+    assert_eq!(unsigned.status, StatusCode::CONFLICT);
+    assert_eq!(super::onsite::sign(&ops, &dispatcher.cookie, id, "sign-7f39").await.status, StatusCode::OK);
     let first = api(&ops, &dispatcher, &path, "queue-7f3a", &body).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
     let after_first = traces(&ops, id, case.ticket.id).await;

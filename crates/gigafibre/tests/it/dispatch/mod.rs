@@ -4,6 +4,7 @@
 //! app's harness serves them (small demo data, a session per role).
 
 mod api;
+mod onsite;
 mod pages;
 mod reminders;
 mod workflow;

@@ -63,7 +63,8 @@ async fn ticket_to_job_to_done_closes_the_ticket_moves_the_equipment_and_logs_ev
     let first_name = technician.name.split_whitespace().next().unwrap();
     assert!(told[2..].iter().all(|m| m.body_text.contains("en route") && m.body_text.contains(first_name)));
 
-    // Done: the old device out as faulty, the new one in.
+    // Done: the customer signs, the old device out as faulty, the new one in.
+    assert_eq!(super::onsite::sign(&ops, &dispatcher.cookie, id, "sign-1").await.status, StatusCode::OK);
     let completion = json!({
         "note": "ONT remplacé, signal rétabli.",
         "installed": [new_device.serial],
