@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gigafibre_db::entities::{dispatch_job, staff};
 use sea_orm::{ConnectionTrait, DbErr};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::api::technician;
@@ -126,13 +127,29 @@ impl Call {
         Ok(Call { lang, caller, key, fingerprint, job_id })
     }
 
+    /// The same for a JSON write, with its body read as `T`.
+    pub fn with_json<T: DeserializeOwned>(
+        lang: Lang,
+        state: &AppState,
+        caller: Caller,
+        headers: &HeaderMap,
+        method_and_path: (&Method, &str),
+        raw_id: &str,
+        body: &[u8],
+    ) -> Result<(Call, T), Problem> {
+        let call = Call::new(lang, state, caller, headers, method_and_path, raw_id, body)?;
+        require_json(lang, headers)?;
+        let parsed = serde_json::from_slice(body).map_err(|_| Problem::unreadable(lang))?;
+        Ok((call, parsed))
+    }
+
     pub fn actor(&self) -> Actor {
         self.caller.actor()
     }
 }
 
 /// Refuses a body that does not say it is JSON.
-pub fn require_json(lang: Lang, headers: &HeaderMap) -> Result<(), Problem> {
+fn require_json(lang: Lang, headers: &HeaderMap) -> Result<(), Problem> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

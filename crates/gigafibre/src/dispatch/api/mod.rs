@@ -23,7 +23,7 @@ use serde_json::json;
 
 use super::completion::{self, Completion};
 use super::error::JobError;
-use super::job_api::{Call, Caller, once, require_json};
+use super::job_api::{Call, Caller, once};
 use super::onsite::signature;
 use super::planning::explain;
 use super::planning::place::{self, Outcome, Target};
@@ -117,9 +117,8 @@ pub async fn status(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let path = format!("/api/v1/jobs/{id}/status");
-    let call = Call::new(lang, &state, caller, &headers, (&Method::POST, &path), &id, &body)?;
-    require_json(lang, &headers)?;
-    let parsed: StatusBody = serde_json::from_slice(&body).map_err(|_| Problem::unreadable(lang))?;
+    let (call, parsed): (Call, StatusBody) =
+        Call::with_json(lang, &state, caller, &headers, (&Method::POST, &path), &id, &body)?;
     let version = parsed.version;
     let asked = parsed.into_move().map_err(|e| e.problem(lang))?;
     let now = state.clock.now();
@@ -151,9 +150,8 @@ pub async fn completion(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let path = format!("/api/v1/jobs/{id}/completion");
-    let call = Call::new(lang, &state, caller, &headers, (&Method::POST, &path), &id, &body)?;
-    require_json(lang, &headers)?;
-    let parsed: Completion = serde_json::from_slice(&body).map_err(|_| Problem::unreadable(lang))?;
+    let (call, parsed): (Call, Completion) =
+        Call::with_json(lang, &state, caller, &headers, (&Method::POST, &path), &id, &body)?;
     let now = state.clock.now();
     once(&state, &call, StatusCode::OK, async |locked| {
         if matches!(call.caller, Caller::Technician { .. }) {

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::error::SiteError;
 use super::{checklist, photos, signature};
 use crate::api::Problem;
-use crate::dispatch::job_api::{Call, Caller, once, require_json};
+use crate::dispatch::job_api::{Call, Caller, once};
 use crate::i18n::Lang;
 use crate::ops::roles::{AnyRole, Refused, Staff};
 use crate::tech::current::{CurrentTechnician, NotSignedIn};
@@ -45,10 +45,9 @@ pub async fn tick(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let path = format!("/api/v1/jobs/{id}/checklist/{index}");
-    let call = Call::new(lang, &state, caller, &headers, (&Method::PUT, &path), &id, &body)?;
-    require_json(lang, &headers)?;
+    let (call, parsed): (Call, TickBody) =
+        Call::with_json(lang, &state, caller, &headers, (&Method::PUT, &path), &id, &body)?;
     let index = index.parse::<usize>().map_err(|_| Problem::not_found(lang))?;
-    let parsed: TickBody = serde_json::from_slice(&body).map_err(|_| Problem::unreadable(lang))?;
     let now = state.clock.now();
     once(&state, &call, StatusCode::OK, async |locked| {
         let item = (index, parsed.checked);
@@ -94,9 +93,8 @@ pub async fn sign(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let path = format!("/api/v1/jobs/{id}/signature");
-    let call = Call::new(lang, &state, caller, &headers, (&Method::POST, &path), &id, &body)?;
-    require_json(lang, &headers)?;
-    let parsed: signature::Signing = serde_json::from_slice(&body).map_err(|_| Problem::unreadable(lang))?;
+    let (call, parsed): (Call, signature::Signing) =
+        Call::with_json(lang, &state, caller, &headers, (&Method::POST, &path), &id, &body)?;
     let checked = signature::check(&parsed).map_err(|e| e.problem(lang))?;
     let now = state.clock.now();
     once(&state, &call, StatusCode::OK, async |locked| {
