@@ -23,6 +23,7 @@ mod m20261125_000016_jobs;
 mod m20261125_000017_dispatch_board;
 mod m20261125_000018_technician_links;
 mod m20261125_000019_collections;
+mod m20261125_000022_autopay_and_payment_links;
 mod support;
 
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000017_dispatch_board::Migration),
             Box::new(m20261125_000018_technician_links::Migration),
             Box::new(m20261125_000019_collections::Migration),
+            Box::new(m20261125_000022_autopay_and_payment_links::Migration),
         ]
     }
 }

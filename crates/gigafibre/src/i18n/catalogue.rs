@@ -25,6 +25,8 @@ const FILES: &[(&str, &str, &str)] = &[
     ("tech", include_str!("../tech/fr.toml"), include_str!("../tech/en.toml")),
     ("billing/printable", include_str!("../billing/printable/fr.toml"), include_str!("../billing/printable/en.toml")),
     ("billing/dunning", include_str!("../billing/dunning/fr.toml"), include_str!("../billing/dunning/en.toml")),
+    ("billing/autopay", include_str!("../billing/autopay/fr.toml"), include_str!("../billing/autopay/en.toml")),
+    ("billing/pay_links", include_str!("../billing/pay_links/fr.toml"), include_str!("../billing/pay_links/en.toml")),
 ];
 
 fn source(lang: Lang, file: &(&'static str, &'static str, &'static str)) -> &'static str {
