@@ -148,7 +148,8 @@ async fn a_declined_card_leaves_the_invoice_open_and_tells_the_customer_with_a_l
     assert!(told.subject.as_deref().unwrap().contains(&number), "{:?}", told.subject);
     assert!(told.body_text.contains("Visa •••• 4242") && told.body_text.contains("114,98"), "{}", told.body_text);
     let start = told.body_text.find("https://portail.example/pay/").expect("a payment link");
-    let link = &told.body_text[start + "https://portail.example".len()..start + "https://portail.example/pay/".len() + 64];
+    let link =
+        &told.body_text[start + "https://portail.example".len()..start + "https://portail.example/pay/".len() + 64];
     let row = autopay_charge::Entity::find().one(db).await.unwrap().unwrap();
     assert_eq!((row.status.as_str(), row.outbox_message_id), ("failed", Some(told.id)));
     assert_eq!(row.payment_intent_id.as_deref(), Some("pi_test_3"), "the declined PaymentIntent is kept");
@@ -211,7 +212,11 @@ async fn the_webhook_and_the_run_record_one_payment_for_one_payment_intent() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(payments(db).await, 2, "one payment per PaymentIntent");
     assert_eq!(open_balance(db, second).await, ("paid".into(), 0));
-    let retried = stripe.charges().into_iter().filter(|r| r.idempotency_key.as_deref() == Some(&format!("autopay-{second}-2026-11-03"))).count();
+    let retried = stripe
+        .charges()
+        .into_iter()
+        .filter(|r| r.idempotency_key.as_deref() == Some(&format!("autopay-{second}-2026-11-03")))
+        .count();
     assert_eq!(retried, 1);
 }
 

@@ -3,6 +3,7 @@
 //! customer may see and change.
 
 mod account;
+mod autopay;
 mod payments;
 mod sign_in;
 
