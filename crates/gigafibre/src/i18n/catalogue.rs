@@ -18,6 +18,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/sso", include_str!("../ops/sso/fr.toml"), include_str!("../ops/sso/en.toml")),
     ("ops/receivables", include_str!("../ops/receivables/fr.toml"), include_str!("../ops/receivables/en.toml")),
     ("ops/invoices", include_str!("../ops/invoices/fr.toml"), include_str!("../ops/invoices/en.toml")),
+    ("ops/pay_links", include_str!("../ops/pay_links/fr.toml"), include_str!("../ops/pay_links/en.toml")),
     ("ops/jobs", include_str!("../ops/jobs/fr.toml"), include_str!("../ops/jobs/en.toml")),
     ("dispatch", include_str!("../dispatch/fr.toml"), include_str!("../dispatch/en.toml")),
     ("dispatch/planning", include_str!("../dispatch/planning/fr.toml"), include_str!("../dispatch/planning/en.toml")),

@@ -7,6 +7,7 @@ mod clients;
 mod dashboard;
 mod email_link;
 mod invoices;
+mod pay_links;
 mod printable;
 mod receivables;
 mod records;
