@@ -6,6 +6,7 @@ mod billing;
 mod clients;
 mod dashboard;
 mod email_link;
+pub(crate) mod invoice_pdf;
 mod invoices;
 mod pay_links;
 mod printable;

@@ -4,6 +4,7 @@
 
 mod account;
 mod autopay;
+mod invoice_pdf;
 mod payments;
 mod sign_in;
 
