@@ -285,3 +285,37 @@ async fn the_morning_run_starts_at_six_once_a_day() {
     let report = schedule::tick(db, &billing.config, next_morning).await.unwrap().expect("the next day runs");
     assert!(report.attempts.is_empty(), "nothing left to charge");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_shows_what_it_would_charge_then_charges_once() {
+    let (billing, stripe) = with_stripe().await;
+    let db = &billing.db.db;
+    let c = enrolled(db, "GF-710008").await;
+    issue_invoice(db, c, 10_000, day("2026-11-01")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_gigafibre"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("DATABASE_URL", billing.db.url())
+            .env_remove("GIGAFIBRE_CONFIG")
+            .env("GIGAFIBRE_DATA_DIR", dir.path().join("data"))
+            .env("GIGAFIBRE_STRIPE_API_BASE", &stripe.base)
+            .env("GIGAFIBRE_STRIPE_SECRET_KEY", "sk_test_cli")
+            .env("GIGAFIBRE_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let dry = run(&["billing", "autopay", "--date", "2026-11-02", "--dry-run"]);
+    assert!(dry.contains("GF-710008") && dry.contains("would charge 1 invoices"), "{dry}");
+    assert!(stripe.received().is_empty());
+    let json = run(&["billing", "autopay", "--date", "2026-11-02", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["attempts"][0]["outcome"], "paid", "{json}");
+    let again = run(&["billing", "autopay", "--date", "2026-11-02"]);
+    assert!(again.contains("0 paid"), "{again}");
+    assert_eq!(stripe.charges().len(), 1, "charged once");
+    assert_eq!(payments(db).await, 1);
+}
