@@ -1,7 +1,8 @@
 //! `/pay/{token}`: the page a payment link opens, without signing in. Its
 //! GET only shows what is owed (an e-mail scanner that opens it changes
 //! nothing); the button POSTs and opens a Stripe Checkout page for that
-//! amount. A link that expired, or whose amount is paid, is refused.
+//! amount. A link that expired, or whose amount is paid, is refused. The
+//! page names the account and the invoice, never the person or address.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -13,14 +14,12 @@ use super::link::{self, Payable, Refusal};
 use crate::billing::money::Money;
 use crate::billing::stripe::{CheckoutRequest, StripeClient};
 use crate::i18n::{Lang, Messages, local_date};
-use crate::ops::dashboard::display_name;
 use crate::web::{AppState, PageError, RequestLang};
 
 /// What the page shows of a link that works.
 struct Shown {
     token: String,
     account: String,
-    name: String,
     invoice_number: Option<String>,
     owed: String,
     expires: String,
@@ -67,7 +66,6 @@ fn shown(lang: Lang, token: &str, payable: &Payable) -> Shown {
     Shown {
         token: token.to_owned(),
         account: payable.customer.account_number.clone(),
-        name: display_name(&payable.customer),
         invoice_number: payable.invoice.as_ref().map(|i| i.number.clone()),
         owed: Money::from_cents(payable.owed_cents).format(lang),
         expires: local_date(lang, payable.link.expires_at.with_timezone(&Toronto).date_naive()),

@@ -6,6 +6,7 @@
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
 use super::document::Document;
+use crate::i18n::Lang;
 
 const WIDTH: f32 = 595.0;
 const HEIGHT: f32 = 842.0;
@@ -86,11 +87,16 @@ pub fn render(doc: &Document) -> Vec<u8> {
     let mut sender: Vec<String> = doc.company_address.clone();
     sender.extend(doc.gst_number.iter().map(|n| format!("{} {n}", m.t("invoice.print.gst_number"))));
     sender.extend(doc.qst_number.iter().map(|n| format!("{} {n}", m.t("invoice.print.qst_number"))));
+    // French typography puts a space before a colon; English does not.
+    let colon = match m.lang {
+        Lang::Fr => " : ",
+        Lang::En => ": ",
+    };
     let mut facts = vec![
-        format!("{} : {}", m.t("invoice.print.issued"), doc.issued),
-        format!("{} : {}", m.t("invoice.print.due"), doc.due),
+        format!("{}{colon}{}", m.t("invoice.print.issued"), doc.issued),
+        format!("{}{colon}{}", m.t("invoice.print.due"), doc.due),
     ];
-    facts.extend(doc.period.iter().map(|p| format!("{} : {p}", m.t("invoice.print.period"))));
+    facts.extend(doc.period.iter().map(|p| format!("{}{colon}{p}", m.t("invoice.print.period"))));
     if doc.void {
         facts.push(m.t("invoice.print.void").to_uppercase());
     }
