@@ -1,6 +1,8 @@
 //! One entity per table. Column names and types mirror the migrations.
 
 pub mod audit_entry;
+pub mod autopay_charge;
+pub mod autopay_enrollment;
 pub mod billing_run;
 pub mod contact;
 pub mod credit_note;
@@ -25,6 +27,7 @@ pub mod number_sequence;
 pub mod outbox_message;
 pub mod payment;
 pub mod payment_allocation;
+pub mod payment_link;
 pub mod plan;
 pub mod rate_limit_hit;
 pub mod refund;

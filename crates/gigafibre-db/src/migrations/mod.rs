@@ -24,6 +24,7 @@ mod m20261125_000017_dispatch_board;
 mod m20261125_000018_technician_links;
 mod m20261125_000019_collections;
 mod m20261125_000021_job_site_records;
+mod m20261125_000022_autopay_and_payment_links;
 mod support;
 
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000018_technician_links::Migration),
             Box::new(m20261125_000019_collections::Migration),
             Box::new(m20261125_000021_job_site_records::Migration),
+            Box::new(m20261125_000022_autopay_and_payment_links::Migration),
         ]
     }
 }

@@ -1,8 +1,9 @@
 //! The ops app's lists and search on the full demo data, one request at a
 //! time so that each figure is the server's time (plus loopback): search
-//! as agents type it, the first page of clients and tickets, the dashboard
-//! and a customer's page, each beside a bare-bones handler doing the
-//! plainest version of the same read with sqlx.
+//! as agents type it, the first page of clients, tickets and invoices (and
+//! the invoices of one month), the dashboard and a customer's page, each
+//! beside a bare-bones handler doing the plainest version of the same read
+//! with sqlx.
 
 use std::sync::Arc;
 
@@ -93,6 +94,10 @@ pub async fn ops(db: DatabaseConnection, config: Config, requests: u64) -> anyho
     compare("clients with overdue balance", page("/ops/clients?overdue=1".into()), None).await;
     compare("tickets, first page", page("/ops/tickets".into()), Some(bare_page("/tickets"))).await;
     compare("urgent tickets", page("/ops/tickets?status=active&priority=urgent".into()), None).await;
+    compare("invoices, first page", page("/ops/invoices".into()), Some(bare_page("/invoices"))).await;
+    let month = "from=2026-10-01&to=2026-10-31";
+    compare("invoices issued in a month", page(format!("/ops/invoices?{month}")), Some(bare_page("/invoices?month=1")))
+        .await;
     compare("dashboard", page("/ops".into()), None).await;
     compare("a customer's page", page(format!("/ops/clients/{some_customer}")), None).await;
     Ok(OpsFigures { requests_each: requests, search_terms: terms.len(), pages })
@@ -136,6 +141,7 @@ fn bare_bones(pool: SqlitePool) -> Router {
         .route("/search", get(bare_search))
         .route("/clients", get(bare_clients))
         .route("/tickets", get(bare_tickets))
+        .route("/invoices", get(bare_invoices))
         .with_state(pool)
 }
 
@@ -180,4 +186,29 @@ async fn bare_tickets(State(pool): State<SqlitePool>) -> Html<String> {
     .await
     .unwrap_or_default();
     Html(rows.iter().map(|(id, s, p)| format!("<tr><td><a href=\"/t/{id}\">{s}</a></td><td>{p}</td></tr>")).collect())
+}
+
+#[derive(Deserialize)]
+struct Month {
+    month: Option<u8>,
+}
+
+/// The newest invoices with their customer, all or those issued in October 2026.
+async fn bare_invoices(State(pool): State<SqlitePool>, Query(q): Query<Month>) -> Html<String> {
+    let sql = if q.month.is_some() {
+        "SELECT i.id, i.number, c.last_name, i.total_cents, i.balance_cents FROM invoices i \
+         JOIN customers c ON c.id = i.customer_id WHERE i.issue_date BETWEEN '2026-10-01' AND '2026-10-31' \
+         ORDER BY i.id DESC LIMIT 51"
+    } else {
+        "SELECT i.id, i.number, c.last_name, i.total_cents, i.balance_cents FROM invoices i \
+         JOIN customers c ON c.id = i.customer_id ORDER BY i.id DESC LIMIT 51"
+    };
+    let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(sql).fetch_all(&pool).await.unwrap_or_default();
+    Html(
+        rows.iter()
+            .map(|(id, n, l, t, b)| {
+                format!("<tr><td><a href=\"/i/{id}\">{n}</a></td><td>{l}</td><td>{t}</td><td>{b}</td></tr>")
+            })
+            .collect(),
+    )
 }

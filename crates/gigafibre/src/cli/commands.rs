@@ -143,6 +143,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = db::open_existing(&config.database).await?;
             billing_run(&db, date.unwrap_or_else(today), dry_run, json).await
         }
+        Command::Billing { action: BillingAction::Autopay { date, dry_run, json } } => {
+            let db = db::open_existing(&config.database).await?;
+            super::autopay::autopay(&db, &config, date.unwrap_or_else(today), dry_run, json).await
+        }
         Command::Billing { action: BillingAction::Dunning { date, dry_run, json } } => {
             let db = db::open_existing(&config.database).await?;
             super::dunning::dunning(&db, &config, date.unwrap_or_else(today), dry_run, json).await
@@ -465,7 +469,7 @@ async fn serve(mut config: Config, db: DatabaseConnection, demo: bool) -> anyhow
         tracing::info!("billing schedule paused (GIGAFIBRE_BILLING_SCHEDULE=paused)");
     }
     let config = std::sync::Arc::new(config);
-    let billing_scheduler = (billing || !config.collections.dunning.is_off())
+    let billing_scheduler = (billing || !config.collections.dunning.is_off() || config.stripe.is_configured())
         .then(|| billing::run::schedule::spawn(db.clone(), config.clone(), billing));
     let reminders = crate::dispatch::reminders::spawn(db.clone());
     let state = web::AppState { db, config, clock: std::sync::Arc::new(crate::clock::SystemClock) };

@@ -1,6 +1,7 @@
 //! The `gigafibre` command line: one binary for the server and every
 //! operator task.
 
+mod autopay;
 mod commands;
 mod dunning;
 pub mod tech;
@@ -155,6 +156,20 @@ pub enum BillingAction {
         #[arg(long)]
         dry_run: bool,
         /// Print the reminders as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Charge the open invoices of customers on automatic payment to their
+    /// saved card (`serve` does this every morning at 06:00); a re-run the
+    /// same day charges nothing twice.
+    Autopay {
+        /// The day to charge for (default: today in Québec).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_run_date)]
+        date: Option<chrono::NaiveDate>,
+        /// Print what would be charged; ask Stripe nothing, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print each charge and its outcome as JSON.
         #[arg(long)]
         json: bool,
     },

@@ -18,6 +18,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("ops/sso", include_str!("../ops/sso/fr.toml"), include_str!("../ops/sso/en.toml")),
     ("ops/receivables", include_str!("../ops/receivables/fr.toml"), include_str!("../ops/receivables/en.toml")),
     ("ops/invoices", include_str!("../ops/invoices/fr.toml"), include_str!("../ops/invoices/en.toml")),
+    ("ops/pay_links", include_str!("../ops/pay_links/fr.toml"), include_str!("../ops/pay_links/en.toml")),
     ("ops/jobs", include_str!("../ops/jobs/fr.toml"), include_str!("../ops/jobs/en.toml")),
     ("dispatch", include_str!("../dispatch/fr.toml"), include_str!("../dispatch/en.toml")),
     ("dispatch/onsite", include_str!("../dispatch/onsite/fr.toml"), include_str!("../dispatch/onsite/en.toml")),
@@ -26,6 +27,8 @@ const FILES: &[(&str, &str, &str)] = &[
     ("tech", include_str!("../tech/fr.toml"), include_str!("../tech/en.toml")),
     ("billing/printable", include_str!("../billing/printable/fr.toml"), include_str!("../billing/printable/en.toml")),
     ("billing/dunning", include_str!("../billing/dunning/fr.toml"), include_str!("../billing/dunning/en.toml")),
+    ("billing/autopay", include_str!("../billing/autopay/fr.toml"), include_str!("../billing/autopay/en.toml")),
+    ("billing/pay_links", include_str!("../billing/pay_links/fr.toml"), include_str!("../billing/pay_links/en.toml")),
 ];
 
 fn source(lang: Lang, file: &(&'static str, &'static str, &'static str)) -> &'static str {

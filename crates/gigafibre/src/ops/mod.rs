@@ -13,6 +13,7 @@ mod impersonation;
 mod invoices;
 pub(crate) mod jobs;
 mod pages;
+mod pay_links;
 pub(crate) mod receivables;
 pub(crate) mod records;
 pub(crate) mod search;
@@ -43,5 +44,6 @@ pub fn routes() -> Router<AppState> {
         .merge(records::routes())
         .merge(receivables::routes())
         .merge(invoices::routes())
+        .merge(pay_links::routes())
         .merge(sso::routes())
 }

@@ -31,6 +31,8 @@ struct Dashboard {
     can_pay: bool,
     /// The customer has saved cards at Stripe to manage.
     can_manage_cards: bool,
+    /// Whether automatic payment is on, when card payments are set up.
+    autopay: Option<bool>,
     next_invoice: Option<String>,
     recent: Vec<InvoiceRow>,
 }
@@ -86,6 +88,11 @@ pub async fn dashboard(
     let can_pay = state.config.stripe.is_configured() && current.impersonated_by.is_none();
     let can_manage_cards =
         can_pay && super::payments::stripe_customer_of(&state.db, customer.id).await.map_err(db_error)?.is_some();
+    let autopay = if state.config.stripe.is_configured() {
+        Some(crate::billing::autopay::enrollment_of(&state.db, customer.id).await.map_err(db_error)?.is_some())
+    } else {
+        None
+    };
     let today = state.clock.now().date_naive();
     let next_invoice = next_billing_date(today, customer.billing_day).map(|d| date(&m, d));
     let page = Dashboard {
@@ -100,6 +107,7 @@ pub async fn dashboard(
         owes: customer.balance_cents > 0,
         can_pay,
         can_manage_cards,
+        autopay,
         next_invoice,
         recent: recent.iter().map(|i| row(&m, i)).collect(),
         m,

@@ -3,6 +3,7 @@
 //! and English.
 
 mod account;
+mod autopay;
 mod current;
 pub mod identifier;
 pub mod links;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/invoices/{number}", get(account::invoice))
         .route("/portal/pay", post(payments::pay))
         .route("/portal/cards", post(payments::cards))
+        .route("/portal/autopay", get(autopay::page).post(autopay::choose))
         .route("/portal/payment/success", get(payments::success))
         .route("/portal/payment/cancel", get(payments::cancelled))
         .route("/portal/account", get(profile::page).post(profile::save))

@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::tech::routes())
         .merge(crate::billing::printable::routes())
         .merge(crate::billing::stripe::routes())
+        .merge(crate::billing::pay_links::routes())
         .fallback(errors::not_found)
         .layer(axum::middleware::from_fn(errors::explain_rejections))
         .layer(axum::middleware::from_fn(metrics::track))

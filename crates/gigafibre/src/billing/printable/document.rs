@@ -13,34 +13,34 @@ use crate::ops::dashboard::display_name;
 #[derive(Template)]
 #[template(path = "billing/printable/templates/invoice.html")]
 pub struct Document {
-    m: Messages,
-    company_name: String,
-    company_address: Vec<String>,
-    gst_number: Option<String>,
-    qst_number: Option<String>,
-    number: String,
-    void: bool,
-    issued: String,
-    due: String,
-    period: Option<String>,
-    customer_name: String,
-    account: String,
-    address: Option<String>,
-    lines: Vec<Line>,
-    subtotal: String,
-    gst: String,
-    qst: String,
-    total: String,
+    pub(super) m: Messages,
+    pub(super) company_name: String,
+    pub(super) company_address: Vec<String>,
+    pub(super) gst_number: Option<String>,
+    pub(super) qst_number: Option<String>,
+    pub(super) number: String,
+    pub(super) void: bool,
+    pub(super) issued: String,
+    pub(super) due: String,
+    pub(super) period: Option<String>,
+    pub(super) customer_name: String,
+    pub(super) account: String,
+    pub(super) address: Option<String>,
+    pub(super) lines: Vec<Line>,
+    pub(super) subtotal: String,
+    pub(super) gst: String,
+    pub(super) qst: String,
+    pub(super) total: String,
     /// Payments and credits already applied, when there are any.
-    received: Option<String>,
-    balance: String,
-    pay_url: String,
+    pub(super) received: Option<String>,
+    pub(super) balance: String,
+    pub(super) pay_url: String,
 }
 
-struct Line {
-    description: String,
-    period: Option<String>,
-    amount: String,
+pub(super) struct Line {
+    pub(super) description: String,
+    pub(super) period: Option<String>,
+    pub(super) amount: String,
 }
 
 /// The document for `found`, in its customer's language; `None` when the

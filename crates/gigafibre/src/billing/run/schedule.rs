@@ -1,7 +1,9 @@
 //! The daily billing run inside `gigafibre serve`. Every instance looks once
 //! a minute; the first to record the day's scheduled run (a unique date in
 //! `billing_runs`) runs it, the others find it taken. The same look sends
-//! the morning's payment reminders ([`crate::billing::dunning::schedule`]).
+//! the morning's payment reminders ([`crate::billing::dunning::schedule`])
+//! and charges the invoices of customers on automatic payment
+//! ([`crate::billing::autopay::schedule`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +17,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::{RunError, RunReport, Trigger, run};
-use crate::billing::dunning;
+use crate::billing::{autopay, dunning};
 use crate::config::Config;
 
 /// How often an instance looks whether the day's run is due.
@@ -59,7 +61,8 @@ impl Scheduler {
 }
 
 /// Starts the scheduler: the daily billing run when `billing` is on, the
-/// reminders when the configuration has reminder days.
+/// reminders when the configuration has reminder days, the automatic
+/// payments when card payments are set up.
 pub fn spawn(db: DatabaseConnection, config: Arc<Config>, billing: bool) -> Scheduler {
     let (stop, mut stopped) = watch::channel(false);
     tracing::info!(starts_at = %starts_at(), billing, "billing scheduler started (America/Toronto)");
@@ -72,6 +75,7 @@ pub fn spawn(db: DatabaseConnection, config: Arc<Config>, billing: bool) -> Sche
                 bill(&db).await;
             }
             remind(&db, &config).await;
+            collect(&db, &config).await;
             tokio::select! {
                 () = tokio::time::sleep(POLL_INTERVAL) => {}
                 changed = stopped.changed() => {
@@ -110,5 +114,19 @@ async fn remind(db: &DatabaseConnection, config: &Config) {
         ),
         Ok(None) => {}
         Err(error) => tracing::error!(%error, "payment reminders failed"),
+    }
+}
+
+async fn collect(db: &DatabaseConnection, config: &Config) {
+    match autopay::schedule::tick(db, config, Utc::now()).await {
+        Ok(Some(report)) => tracing::info!(
+            paid = report.count(autopay::AttemptOutcome::Paid),
+            paid_cents = report.paid().cents(),
+            declined = report.count(autopay::AttemptOutcome::Declined),
+            no_card = report.count(autopay::AttemptOutcome::NoCard),
+            "automatic payments charged"
+        ),
+        Ok(None) => {}
+        Err(error) => tracing::error!(%error, "automatic payments failed"),
     }
 }

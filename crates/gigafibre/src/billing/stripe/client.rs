@@ -50,9 +50,9 @@ pub struct CheckoutSession {
 }
 
 pub struct StripeClient {
-    http: reqwest::Client,
-    base: String,
-    key: Secret,
+    pub(super) http: reqwest::Client,
+    pub(super) base: String,
+    pub(super) key: Secret,
 }
 
 impl StripeClient {
@@ -129,30 +129,59 @@ impl StripeClient {
         field(&answer, "url")
     }
 
-    async fn post(
+    pub(super) async fn post(
         &self,
         path: &str,
         form: &[(&str, &str)],
         idempotency_key: Option<&str>,
     ) -> Result<serde_json::Value, StripeError> {
+        let (status, value) = self.post_answer(path, form, idempotency_key).await?;
+        if !status.is_success() {
+            return Err(refusal(status, &value));
+        }
+        Ok(value)
+    }
+
+    /// Posts and returns Stripe's answer whatever its status: a declined
+    /// charge still names its PaymentIntent.
+    pub(super) async fn post_answer(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        idempotency_key: Option<&str>,
+    ) -> Result<(reqwest::StatusCode, serde_json::Value), StripeError> {
         let mut request = self.http.post(format!("{}{path}", self.base)).bearer_auth(self.key.expose()).form(form);
         if let Some(key) = idempotency_key {
             request = request.header("Idempotency-Key", key);
         }
-        let response =
-            request.send().await.map_err(|error| StripeError::Unreachable(error.without_url().to_string()))?;
-        let status = response.status();
-        let body = response.text().await.map_err(|error| StripeError::Unreachable(error.to_string()))?;
-        let value: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        read(request).await
+    }
+
+    /// Reads `path` with a query string.
+    pub(super) async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<serde_json::Value, StripeError> {
+        let request = self.http.get(format!("{}{path}", self.base)).bearer_auth(self.key.expose()).query(query);
+        let (status, value) = read(request).await?;
         if !status.is_success() {
-            let message =
-                value["error"]["message"].as_str().map_or_else(|| body.chars().take(200).collect(), str::to_owned);
-            return Err(StripeError::Refused { status: status.as_u16(), message });
+            return Err(refusal(status, &value));
         }
         Ok(value)
     }
 }
 
-fn field(answer: &serde_json::Value, name: &'static str) -> Result<String, StripeError> {
+async fn read(request: reqwest::RequestBuilder) -> Result<(reqwest::StatusCode, serde_json::Value), StripeError> {
+    let response = request.send().await.map_err(|error| StripeError::Unreachable(error.without_url().to_string()))?;
+    let status = response.status();
+    let body = response.text().await.map_err(|error| StripeError::Unreachable(error.to_string()))?;
+    let value = serde_json::from_str(&body)
+        .unwrap_or_else(|_| serde_json::json!({ "raw": body.chars().take(200).collect::<String>() }));
+    Ok((status, value))
+}
+
+fn refusal(status: reqwest::StatusCode, value: &serde_json::Value) -> StripeError {
+    let message = value["error"]["message"].as_str().or(value["raw"].as_str()).unwrap_or_default().to_owned();
+    StripeError::Refused { status: status.as_u16(), message }
+}
+
+pub(super) fn field(answer: &serde_json::Value, name: &'static str) -> Result<String, StripeError> {
     answer[name].as_str().map(str::to_owned).ok_or(StripeError::Malformed(name))
 }

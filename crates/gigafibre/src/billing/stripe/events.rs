@@ -1,5 +1,7 @@
 //! What a verified Stripe event does: a paid Checkout session becomes a card
-//! payment, allocated as its metadata says. Each event id is processed once,
+//! payment, allocated as its metadata says; an automatic payment's
+//! PaymentIntent settles its charge (once, whether or not the run already
+//! recorded it). Each event id is processed once,
 //! in the same transaction as the payment it records.
 
 use chrono::{DateTime, Utc};
@@ -9,6 +11,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use crate::audit::{self, Actor, Change};
+use crate::billing::autopay;
 use crate::billing::money::Money;
 use crate::billing::payments::{self, Method, NewPayment, PaymentError, Target};
 
@@ -66,9 +69,10 @@ pub async fn process(db: &DatabaseConnection, event: &Event, now: DateTime<Utc>)
         }
         None => None,
     };
-    let payment_id = match paid {
-        Some(paid) => Some(record(&txn, &event.id, paid, now).await?),
-        None => None,
+    let payment_id = match (paid, autopay_charge(event)) {
+        (Some(paid), _) => Some(record(&txn, &event.id, paid, now).await?),
+        (None, Some(charge)) => settle_autopay(&txn, event, charge, now).await?,
+        (None, None) => None,
     };
     let row = stripe_event::ActiveModel {
         id: NotSet,
@@ -80,6 +84,38 @@ pub async fn process(db: &DatabaseConnection, event: &Event, now: DateTime<Utc>)
     stripe_event::Entity::insert(row).exec_without_returning(&txn).await?;
     txn.commit().await?;
     Ok(payment_id.map_or(Outcome::Ignored, Outcome::Recorded))
+}
+
+/// The automatic payment charge a PaymentIntent event is about.
+fn autopay_charge(event: &Event) -> Option<i64> {
+    let about_intent = matches!(event.kind.as_str(), "payment_intent.succeeded" | "payment_intent.payment_failed");
+    about_intent.then(|| autopay::charge_of(&event.object)).flatten()
+}
+
+/// An automatic payment Stripe settled after the run asked: recorded once,
+/// whoever sees it first; a late failure frees the invoice for the next try.
+async fn settle_autopay<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    event: &Event,
+    charge: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, PaymentError> {
+    let intent = &event.object;
+    let id = intent["id"].as_str().unwrap_or_default();
+    if event.kind == "payment_intent.payment_failed" {
+        let reason = intent["last_payment_error"]["message"].as_str().unwrap_or("payment failed");
+        autopay::mark_failed(txn, charge, Some(id), reason, now).await?;
+        return Ok(None);
+    }
+    let cad = intent["currency"].as_str().is_some_and(|c| c.eq_ignore_ascii_case("cad"));
+    let received = intent["amount_received"].as_i64().filter(|cents| *cents > 0);
+    match received.filter(|_| cad && !id.is_empty()) {
+        Some(cents) => autopay::settle(txn, charge, id, Money::from_cents(cents), now).await,
+        None => {
+            tracing::error!(event = %event.id, "an automatic payment event without CAD amount was not recorded");
+            Ok(None)
+        }
+    }
 }
 
 /// A Checkout session whose money has arrived: `checkout.session.completed`

@@ -4,6 +4,7 @@
 
 mod client;
 mod events;
+mod off_session;
 mod signature;
 mod webhook;
 
@@ -12,6 +13,7 @@ use axum::routing::post;
 
 pub use client::{CheckoutRequest, CheckoutSession, StripeClient, StripeError};
 pub use events::{Event, Outcome, process};
+pub use off_session::{ChargeOutcome, OffSessionCharge, SavedCard};
 pub use signature::{SignatureError, TOLERANCE_SECONDS, sign, verify};
 
 use crate::web::AppState;

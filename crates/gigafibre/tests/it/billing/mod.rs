@@ -2,6 +2,7 @@
 //! every balance in step, the Stripe webhook and client against a local
 //! server that answers like Stripe.
 
+mod autopay;
 mod client;
 mod dunning;
 pub(crate) mod fake_stripe;
@@ -29,17 +30,22 @@ pub struct Billing {
     pub db: TestDatabase,
     pub app: Router,
     pub clock: ManualClock,
+    pub config: Arc<Config>,
 }
 
 impl Billing {
     pub async fn new(env: &[(&'static str, &'static str)]) -> Billing {
+        Billing::with_env(env.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()).await
+    }
+
+    /// The same, with settings known only at run time (a local server's address).
+    pub async fn with_env(pairs: Vec<(&'static str, String)>) -> Billing {
         let db = TestDatabase::new().await;
         let clock = ManualClock::at(noon(NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()));
-        let pairs = env.to_vec();
-        let lookup = move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned());
+        let lookup = move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
         let config = Arc::new(Config::load_from(None, &lookup).unwrap());
-        let state = AppState { db: db.db.clone(), config, clock: Arc::new(clock.clone()) };
-        Billing { app: router(state), db, clock }
+        let state = AppState { db: db.db.clone(), config: config.clone(), clock: Arc::new(clock.clone()) };
+        Billing { app: router(state), db, clock, config }
     }
 }
 

@@ -3,6 +3,8 @@
 //! customer may see and change.
 
 mod account;
+mod autopay;
+mod invoice_pdf;
 mod payments;
 mod sign_in;
 
