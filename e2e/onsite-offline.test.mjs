@@ -92,6 +92,9 @@ test("offline, a tick, a photo, a signature and a swap wait on the phone, then r
   assert.ok(await page.isChecked("[data-checklist='0']"), "the waiting tick");
   assert.match(await page.textContent("[data-signature-kept]"), /Gaston Lapointe/, "the waiting signature");
   await page.screenshot({ path: `${screenshotDir}/onsite-offline-waiting-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.screenshot({ path: `${screenshotDir}/onsite-offline-waiting-laptop.png` });
+  await page.setViewportSize(viewports.phone);
 
   await context.setOffline(false);
   await page.waitForSelector("[data-queue]", { state: "hidden" });

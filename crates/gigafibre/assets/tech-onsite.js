@@ -80,8 +80,8 @@ if (root) {
   const titles = { tick: root.dataset.titleTick, photo: root.dataset.titlePhoto, signature: root.dataset.titleSignature };
   /** Shows the action at once and hands it to the queue. */
   const record = async (about, request) => {
-    const action = await enqueue({ job, title: `${titles[about.kind]} · #${job}`, about, ...request });
-    showWaiting[about.kind](action);
+    const title = `${titles[about.kind]} · #${job}`;
+    await enqueue({ job, title, about, show: showWaiting[about.kind], ...request });
   };
 
   for (const box of root.querySelectorAll("[data-checklist]")) {
@@ -191,7 +191,7 @@ if (root) {
       drawn = false;
       say(status, "");
     });
-    form.addEventListener("submit", async (event) => {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
       const name = form.elements.signer_name;
       if (!drawn) return say(status, root.dataset.msgEmptyPad);

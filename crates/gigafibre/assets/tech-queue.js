@@ -232,10 +232,11 @@ async function drain(now = false) {
 }
 
 /**
- * Keeps a new action, shows it, and tries to send it; resolves with the
- * action once kept. `body` is a string or a Blob sent as `contentType`;
+ * Keeps a new action, shows it, and tries to send it. `body` is a string or a Blob sent as `contentType`;
  * `status` (with its `statusLabel`) is how the job is shown while the
- * action waits; `about` is whatever the page needs to show it again.
+ * action waits; `about` is whatever the page needs to show it again;
+ * `show(action)` shows it on the page, called once it is kept and before
+ * any answer to it can arrive.
  */
 export async function enqueue({
   job,
@@ -247,6 +248,7 @@ export async function enqueue({
   statusLabel,
   title,
   about,
+  show,
 }) {
   const action = {
     key: newKey(),
@@ -265,10 +267,10 @@ export async function enqueue({
     nextTry: 0,
   };
   await save(action);
+  show?.(action);
   if (status) showStatus(job, status, statusLabel);
   await render();
   drain(true);
-  return action;
 }
 
 /** The actions of a job still waiting to be sent, oldest first. */
