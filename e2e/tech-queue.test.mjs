@@ -24,10 +24,13 @@ after(async () => {
   mail.close();
 });
 
-/** Makes a link on the technician's team page (`href`); its address. */
+/** Makes a link on the technician's team page (`href`); its address, or
+ *  null for a technician no longer active (the page offers no link). */
 async function makeLink(staff, href) {
   await staff.goto(`${baseUrl}${href}`);
-  await staff.click("#liens button:has-text('Créer le lien')");
+  const make = staff.locator("#liens button:has-text('Créer le lien')");
+  if ((await make.count()) === 0) return null;
+  await make.click();
   await staff.waitForSelector("#made-link");
   return (await staff.inputValue("#made-link")).replace(/^https?:\/\/[^/]+/, baseUrl);
 }
@@ -43,14 +46,17 @@ async function openLink(link) {
 }
 
 /** A technician with two jobs to start today, one at a customer who takes
- *  texts and has a device to swap for one in the van. */
+ *  texts and has a device to swap for one in the van, of a type that does
+ *  not require a signature. */
 async function technicianWithASwap(staff) {
   await staff.goto(`${baseUrl}/ops/equipe`);
   const technicians = await staff.$$eval("a[href^='/ops/equipe/']", (links) =>
     [...new Set(links.map((a) => a.getAttribute("href")).filter((h) => /^\/ops\/equipe\/\d+$/.test(h)))],
   );
   for (const href of technicians) {
-    const phone = await openLink(await makeLink(staff, href));
+    const link = await makeLink(staff, href);
+    if (!link) continue;
+    const phone = await openLink(link);
     const jobs = await phone.page.$$eval(".job-card", (cards) =>
       cards
         .filter((card) => card.querySelector(".job-actions")?.dataset.status === "scheduled")
@@ -60,7 +66,9 @@ async function technicianWithASwap(staff) {
       await phone.page.goto(`${baseUrl}/j/job/${job.id}`);
       const removable = await phone.page.locator("input[name=removed]").count();
       const spare = await phone.page.locator("input[name=installed]").count();
-      if (removable > 0 && spare > 0) {
+      // This visit ends without the customer signing: a type that requires it would refuse the completion.
+      const signs = await phone.page.locator("[data-pad]").count();
+      if (removable > 0 && spare > 0 && signs === 0) {
         const other = jobs.find((j) => j.id !== job.id).id;
         return { ...phone, swapJob: job.id, otherJob: other };
       }

@@ -1,50 +1,105 @@
 // The job page's records of the visit: ticking the checklist, taking
-// photos, and the customer's signature on a pad. Every write goes through
-// sendAction; the words shown come from the page (data-msg-*).
-import { sendAction } from "/static/tech-send.js";
+// photos, and the customer's signature on a pad. Each is shown at once and
+// handed to the offline queue, which sends it in order with everything else
+// the technician did (a signature made offline reaches the server before a
+// completion made after it); the page then shows what the server answered,
+// or why it refused. The words shown come from the page (data-msg-*).
+import { enqueue, waitingFor } from "/static/tech-queue.js";
 
 const root = document.querySelector("[data-onsite]");
 if (root) {
   const job = root.dataset.job;
   const say = (element, text) => { if (element) element.textContent = text; };
-  const why = (answer) => answer.offline ? root.dataset.msgOffline : root.dataset.msgFailed + (answer.data?.detail ?? answer.status);
+  const refusal = (action) => root.dataset.msgFailed + action.problem;
+  const photoStatus = root.querySelector("[data-photo-status]");
+  const signatureStatus = root.querySelector("[data-signature-status]");
+  const boxOf = (index) => root.querySelector(`[data-checklist="${index}"]`);
+  const stateOf = (box) => box?.closest("li").querySelector("[data-state]");
+
+  /** Shows a waiting tick, photo or signature as it will be once sent. */
+  const showWaiting = {
+    tick(action) {
+      const box = boxOf(action.about.index);
+      if (box) box.checked = action.about.checked;
+      say(stateOf(box), root.dataset.msgQueued);
+    },
+    photo(action) {
+      addThumbnail(URL.createObjectURL(action.body), action.key);
+      say(photoStatus, root.dataset.msgQueued);
+    },
+    signature(action) {
+      const { signer_name: signer, png_base64: png } = JSON.parse(action.body);
+      showSignature(png, signer, new Date(action.seq));
+      say(signatureStatus, root.dataset.msgQueued);
+    },
+  };
+  /** Shows what the server recorded. */
+  const showApplied = {
+    tick(action) {
+      say(stateOf(boxOf(action.about.index)), root.dataset.msgSaved);
+    },
+    photo(action, answer) {
+      const thumb = root.querySelector(`[data-thumbs] [data-key="${action.key}"]`);
+      if (thumb && answer.url) {
+        URL.revokeObjectURL(thumb.href);
+        thumb.href = answer.url;
+        thumb.querySelector("img").src = answer.url;
+      }
+      say(photoStatus, root.dataset.msgSaved);
+    },
+    signature(action, answer) {
+      if (answer.url) showSignature(`${answer.url}?at=${Date.now()}`, answer.signer_name, new Date(answer.signed_at));
+      say(signatureStatus, root.dataset.msgSigned);
+    },
+  };
+  /** Undoes what a refused action showed, and says why with the server's words. */
+  const showRefused = {
+    tick(action) {
+      const box = boxOf(action.about.index);
+      if (box) box.checked = !action.about.checked;
+      say(stateOf(box), refusal(action));
+    },
+    photo(action) {
+      root.querySelector(`[data-thumbs] [data-key="${action.key}"]`)?.remove();
+      root.querySelector("[data-no-photos]").hidden = root.querySelector("[data-thumbs] a") !== null;
+      say(photoStatus, refusal(action));
+    },
+    signature(action) {
+      say(signatureStatus, refusal(action));
+    },
+  };
+  const mine = (action) => String(action.job) === job && action.about?.kind in showApplied;
+  window.addEventListener("tech-queue:applied", ({ detail: { action, answer } }) => {
+    if (mine(action)) showApplied[action.about.kind](action, answer);
+  });
+  window.addEventListener("tech-queue:refused", ({ detail: { action } }) => {
+    if (mine(action)) showRefused[action.about.kind](action);
+  });
+
+  /** What the queue's list of refusals calls each kind of action. */
+  const titles = { tick: root.dataset.titleTick, photo: root.dataset.titlePhoto, signature: root.dataset.titleSignature };
+  /** Shows the action at once and hands it to the queue. */
+  const record = async (about, request) => {
+    const title = `${titles[about.kind]} · #${job}`;
+    await enqueue({ job, title, about, show: showWaiting[about.kind], ...request });
+  };
 
   for (const box of root.querySelectorAll("[data-checklist]")) {
-    box.addEventListener("change", async () => {
-      const state = box.closest("li").querySelector("[data-state]");
-      const answer = await sendAction({
+    box.addEventListener("change", () => {
+      const index = Number(box.dataset.checklist);
+      record({ kind: "tick", index, checked: box.checked }, {
         method: "PUT",
-        url: `/api/v1/jobs/${job}/checklist/${box.dataset.checklist}`,
-        headers: { "Content-Type": "application/json" },
+        url: `/api/v1/jobs/${job}/checklist/${index}`,
         body: JSON.stringify({ checked: box.checked }),
       });
-      if (answer.ok) {
-        say(state, root.dataset.msgSaved);
-      } else {
-        box.checked = !box.checked;
-        say(state, why(answer));
-      }
     });
   }
 
   const input = root.querySelector("[data-photo]");
   input?.addEventListener("change", async () => {
-    const status = root.querySelector("[data-photo-status]");
     for (const file of input.files) {
-      say(status, root.dataset.msgSending);
       const photo = await fitForUpload(file);
-      const answer = await sendAction({
-        method: "POST",
-        url: `/api/v1/jobs/${job}/photos`,
-        headers: { "Content-Type": photo.type },
-        body: photo,
-      });
-      if (!answer.ok) {
-        say(status, why(answer));
-        continue;
-      }
-      say(status, root.dataset.msgSaved);
-      addThumbnail(answer.data.url);
+      await record({ kind: "photo" }, { url: `/api/v1/jobs/${job}/photos`, contentType: photo.type, body: photo });
     }
     input.value = "";
   });
@@ -52,11 +107,31 @@ if (root) {
   const form = root.querySelector("[data-signature]");
   if (form) signaturePad(form);
 
-  function addThumbnail(url) {
+  // A page read from the phone's copy shows what still waits to be sent.
+  waitingFor(job)
+    .then((waiting) => waiting.filter(mine).forEach((action) => showWaiting[action.about.kind](action)))
+    .catch(() => {});
+
+  function addThumbnail(url, key) {
     const link = Object.assign(document.createElement("a"), { href: url, target: "_blank" });
+    link.dataset.key = key;
     link.append(Object.assign(document.createElement("img"), { src: url, alt: root.dataset.msgPhotoAlt }));
     root.querySelector("[data-thumbs]").append(link);
     root.querySelector("[data-no-photos]").hidden = true;
+  }
+
+  function showSignature(src, signer, at) {
+    const kept = root.querySelector("[data-signature-kept]");
+    kept.querySelector("[data-signature-image]").src = src;
+    say(kept.querySelector("[data-signer]"), signer);
+    say(kept.querySelector("[data-signed-at]"), at.toLocaleString(document.documentElement.lang));
+    kept.hidden = false;
+    root.querySelector("[data-signature-needed]")?.remove();
+    const again = root.querySelector("[data-resign]");
+    if (again) {
+      again.open = false;
+      again.querySelector("summary").hidden = false;
+    }
   }
 
   function signaturePad(form) {
@@ -116,7 +191,7 @@ if (root) {
       drawn = false;
       say(status, "");
     });
-    form.addEventListener("submit", async (event) => {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
       const name = form.elements.signer_name;
       if (!drawn) return say(status, root.dataset.msgEmptyPad);
@@ -124,23 +199,10 @@ if (root) {
         name.focus();
         return say(status, name.validationMessage || name.labels[0].textContent);
       }
-      const answer = await sendAction({
-        method: "POST",
+      record({ kind: "signature" }, {
         url: `/api/v1/jobs/${job}/signature`,
-        headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ signer_name: name.value.trim(), png_base64: canvas.toDataURL("image/png") }),
       });
-      if (!answer.ok) return say(status, why(answer));
-      say(status, root.dataset.msgSigned);
-      const kept = root.querySelector("[data-signature-kept]");
-      kept.querySelector("[data-signature-image]").src = `${answer.data.url}?at=${Date.now()}`;
-      say(kept.querySelector("[data-signer]"), answer.data.signer_name);
-      say(kept.querySelector("[data-signed-at]"), new Date(answer.data.signed_at).toLocaleString(document.documentElement.lang));
-      kept.hidden = false;
-      root.querySelector("[data-signature-needed]")?.remove();
-      const again = root.querySelector("[data-resign]");
-      again.open = false;
-      again.querySelector("summary").hidden = false;
     });
     fit();
     window.addEventListener("resize", fit);

@@ -1,10 +1,14 @@
-// The tech app's offline queue. Every change a technician makes (a status,
-// a completion) becomes an action with its own idempotency key, kept in
-// IndexedDB and shown on the page at once; the actions are sent to the API
-// in the order they were made, when the network allows, again and again
-// until the server answers. An answer that applied it (or a replay of one)
+// The tech app's offline queue, the one way it writes to the server. Every
+// change a technician makes (a status, a completion, a checklist tick, a
+// photo, a signature) becomes an action {method, url, contentType, body}
+// with its own idempotency key, kept in IndexedDB (a photo's body is its
+// Blob) and shown on the page at once; the actions are sent to the API in
+// the order they were made, when the network allows, again and again until
+// the server answers. An answer that applied it (or a replay of one)
 // removes it; a refusal is kept and shown with the server's words until the
-// technician dismisses it. Nothing is ever dropped silently.
+// technician dismisses it. Nothing is ever dropped silently. The page hears
+// of each outcome through the events "tech-queue:applied" (detail: the
+// action and the server's JSON answer) and "tech-queue:refused".
 
 const DB = "gigafibre-tech";
 const STORE = "actions";
@@ -99,7 +103,7 @@ function remember(block) {
 async function showJobs() {
   const shown = new Map(confirmed);
   for (const action of await actions()) {
-    if (action.state === "waiting") shown.set(String(action.job), { status: action.status, label: action.statusLabel });
+    if (action.state === "waiting" && action.status) shown.set(String(action.job), { status: action.status, label: action.statusLabel });
   }
   for (const [job, { status, label }] of shown) showStatus(job, status, label);
 }
@@ -142,6 +146,7 @@ function problemItem(action) {
 // ---- sending ----------------------------------------------------------
 
 let draining = false;
+let drainAgain = false;
 
 /** Sends the waiting actions in order; stops at the first that cannot go yet. */
 async function sendAll(now) {
@@ -157,9 +162,14 @@ async function send(action) {
   let response;
   try {
     response = await fetch(action.url, {
-      method: "POST",
+      // Actions kept before they named a method were JSON POSTs.
+      method: action.method ?? "POST",
       credentials: "same-origin",
-      headers: { "content-type": "application/json", "idempotency-key": action.key, accept: "application/json" },
+      headers: {
+        "content-type": action.contentType ?? "application/json",
+        "idempotency-key": action.key,
+        accept: "application/json",
+      },
       body: action.body,
     });
   } catch {
@@ -168,8 +178,10 @@ async function send(action) {
   }
   signedOut = response.status === 401;
   if (response.ok) {
-    confirmed.set(String(action.job), { status: action.status, label: action.statusLabel });
+    if (action.status) confirmed.set(String(action.job), { status: action.status, label: action.statusLabel });
     await forget(action.key);
+    const answer = await response.json().catch(() => ({}));
+    tell("tech-queue:applied", { action, answer });
     return "done";
   }
   if (signedOut || response.status === 408 || response.status === 429 || response.status >= 500) {
@@ -180,8 +192,11 @@ async function send(action) {
   action.state = "refused";
   action.problem = problem.detail ?? problem.title ?? String(response.status);
   await save(action);
+  tell("tech-queue:refused", { action });
   return "refused";
 }
+
+const tell = (name, detail) => window.dispatchEvent(new CustomEvent(name, { detail }));
 
 /** Waits longer after each failure, up to a minute. */
 async function later(action) {
@@ -192,7 +207,11 @@ async function later(action) {
 
 /** Sends what waits; `now` skips the back-off (the network just came back). */
 async function drain(now = false) {
-  if (draining) return;
+  if (draining) {
+    // An action kept during a run is sent right after it, not at the next tick.
+    drainAgain = drainAgain || now;
+    return;
+  }
   draining = true;
   try {
     const run = () => sendAll(now);
@@ -206,27 +225,57 @@ async function drain(now = false) {
     await showJobs().catch(() => {});
     await render().catch(() => {});
   }
+  if (drainAgain) {
+    drainAgain = false;
+    await drain(true);
+  }
 }
 
-/** Keeps a new action, shows it, and tries to send it. */
-async function enqueue({ job, url, body, status, statusLabel, title }) {
+/**
+ * Keeps a new action, shows it, and tries to send it. `body` is a string or a Blob sent as `contentType`;
+ * `status` (with its `statusLabel`) is how the job is shown while the
+ * action waits; `about` is whatever the page needs to show it again;
+ * `show(action)` shows it on the page, called once it is kept and before
+ * any answer to it can arrive.
+ */
+export async function enqueue({
+  job,
+  method = "POST",
+  url,
+  contentType = "application/json",
+  body,
+  status,
+  statusLabel,
+  title,
+  about,
+  show,
+}) {
   const action = {
     key: newKey(),
     seq: nextSeq(),
-    job,
+    job: Number(job),
+    method,
     url,
-    body: JSON.stringify(body),
+    contentType,
+    body,
     status,
     statusLabel,
     title,
+    about,
     state: "waiting",
     tries: 0,
     nextTry: 0,
   };
   await save(action);
-  showStatus(job, status, statusLabel);
+  show?.(action);
+  if (status) showStatus(job, status, statusLabel);
   await render();
   drain(true);
+}
+
+/** The actions of a job still waiting to be sent, oldest first. */
+export async function waitingFor(job) {
+  return (await actions()).filter((a) => a.state === "waiting" && a.job === Number(job));
 }
 
 // ---- the page's controls ------------------------------------------------
@@ -241,7 +290,7 @@ function wire(block) {
       enqueue({
         job,
         url: statusUrl(job),
-        body: { status: button.dataset.queueStatus },
+        body: JSON.stringify({ status: button.dataset.queueStatus }),
         status: button.dataset.queueStatus,
         statusLabel: button.dataset.statusLabel,
         title: `${button.textContent.trim()} · ${title}`,
@@ -256,7 +305,7 @@ function wire(block) {
     enqueue({
       job,
       url: statusUrl(job),
-      body: { status: "not_completed", reason },
+      body: JSON.stringify({ status: "not_completed", reason }),
       status: "not_completed",
       statusLabel: reasonForm.dataset.statusLabel,
       title,
@@ -290,7 +339,7 @@ function wireCompletion(form) {
     enqueue({
       job,
       url: `/api/v1/jobs/${job}/completion`,
-      body: completionBody(form),
+      body: JSON.stringify(completionBody(form)),
       status: "done",
       statusLabel: form.dataset.statusLabel,
       title: `${form.querySelector("[type=submit]").textContent.trim()} · ${form.dataset.title}`,

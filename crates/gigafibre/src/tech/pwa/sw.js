@@ -4,14 +4,19 @@
 // fetched from the network first; the copy is used when the network fails,
 // or is slower than NETWORK_WAIT_MS (a basement's one bar of signal), and
 // the late answer still refreshes the copy for the next visit. Only GETs
-// are ever answered from the copy: the offline queue's POSTs to the API
+// are ever answered from the copy: the offline queue's writes to the API
 // always go to the network.
-const CACHE = "gigafibre-tech-v2";
+// A new name on every change to the files below, so that phones take them.
+const CACHE = "gigafibre-tech-v3";
+// Everything a page of the app loads: the job page's records (checklist,
+// photos, signature) included.
 const SHELL = [
   "/static/app.css",
   "/static/tech.css",
   "/static/tech.js",
   "/static/tech-queue.js",
+  "/static/tech-onsite.css",
+  "/static/tech-onsite.js",
   "/static/tech-icon.svg",
   "/j/manifest.webmanifest",
 ];

@@ -201,6 +201,22 @@ async fn the_pages_offer_the_status_buttons_and_a_completion_with_the_vans_devic
     assert!(english.body.contains("data-many=\"{n} actions waiting to sync\""));
 
     let worker = ops.send(axum::http::Method::GET, "/j/sw.js", &[], None).await;
-    assert!(worker.body.contains("\"/static/tech-queue.js\""), "the queue works offline");
     assert!(worker.body.contains("request.method !== \"GET\""), "only GETs are answered from the copy");
+    // Today's page and a job's page open without signal: the worker keeps
+    // every file they load.
+    for body in [&today.body, &page.body] {
+        for asset in static_files_in(body) {
+            assert!(worker.body.contains(&format!("\"{asset}\"")), "{asset} is precached");
+        }
+    }
+    assert!(page.body.contains("src=\"/static/tech-onsite.js\""), "the job page's records");
+}
+
+/// The `/static/…` files a page loads through `href` or `src`.
+fn static_files_in(body: &str) -> Vec<&str> {
+    ["href=\"/static/", "src=\"/static/"]
+        .iter()
+        .flat_map(|attribute| body.match_indices(attribute).map(move |(at, _)| &body[at + attribute.len() - 8..]))
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
 }
