@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Days, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::America::Toronto;
 use gigafibre_db::entities::{dispatch_job, job_required_skill, ticket, ticket_message};
 use rand::RngExt;
@@ -31,7 +31,10 @@ pub const TICKETS_PER_CUSTOMER: f64 = 242_000.0 / 6_667.0;
 
 pub fn generate(rng: &mut ChaCha8Rng, data: &mut Dataset) {
     let total = (data.customers.len() as f64 * TICKETS_PER_CUSTOMER).round() as usize;
-    let now = at_noon(data.as_of);
+    // The history ends as the demo's day begins: whenever the demo is
+    // started that day, no ticket or message is dated later than the
+    // answer a member of staff types.
+    let now = data.as_of.and_time(NaiveTime::MIN).and_utc();
     for index in 0..total {
         let id = index as i64 + 1;
         let customer = &data.customers[rng.random_range(0..data.customers.len())];
@@ -79,7 +82,7 @@ pub fn generate(rng: &mut ChaCha8Rng, data: &mut Dataset) {
                     "staff",
                     Some(2),
                     "Merci, nous regardons votre ligne et vous revenons rapidement.",
-                    created_at + Duration::minutes(45),
+                    (created_at + Duration::minutes(45)).min(now),
                 );
             }
         }
