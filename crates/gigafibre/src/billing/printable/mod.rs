@@ -36,9 +36,14 @@ async fn for_staff(
     _staff: Staff<AnyRole>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = id.trim().parse::<i64>().map_err(|_| PageError::not_found(lang))?;
-    let found = invoice::Entity::find_by_id(id).one(&state.db).await.map_err(|e| PageError::database(lang, e))?;
+    let found = invoice_by_id(&state, lang, &id).await?;
     render(&state, lang, found).await
+}
+
+/// The invoice an ops address names by id.
+async fn invoice_by_id(state: &AppState, lang: Lang, raw: &str) -> Result<Option<invoice::Model>, PageError> {
+    let id = raw.trim().parse::<i64>().map_err(|_| PageError::not_found(lang))?;
+    invoice::Entity::find_by_id(id).one(&state.db).await.map_err(|e| PageError::database(lang, e))
 }
 
 /// A customer prints only their own invoices.
@@ -73,8 +78,7 @@ async fn pdf_for_staff(
     _staff: Staff<ReadReceivables>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = id.trim().parse::<i64>().map_err(|_| PageError::not_found(lang))?;
-    let found = invoice::Entity::find_by_id(id).one(&state.db).await.map_err(|e| PageError::database(lang, e))?;
+    let found = invoice_by_id(&state, lang, &id).await?;
     pdf_file(&state, lang, found).await
 }
 

@@ -137,6 +137,17 @@ fn sent_to(subject: &Subject, query: &SentQuery) -> Option<String> {
     pay_links::address(&subject.customer, channel)
 }
 
+/// The form for `subject`, saying where the last link went.
+fn page(
+    lang: Lang,
+    staff: &Staff<ReadReceivables>,
+    subject: Subject,
+    query: &SentQuery,
+) -> Result<Response, PageError> {
+    let frame = Frame::new(staff, Section::Receivables);
+    subject.render(lang, frame, "", sent_to(&subject, query), None, StatusCode::OK)
+}
+
 pub async fn invoice_page(
     State(state): State<AppState>,
     RequestLang(lang): RequestLang,
@@ -144,9 +155,7 @@ pub async fn invoice_page(
     Path(id): Path<String>,
     Query(query): Query<SentQuery>,
 ) -> Result<Response, PageError> {
-    let subject = Subject::of_invoice(&state, lang, &id).await?;
-    let frame = Frame::new(&staff, Section::Receivables);
-    subject.render(lang, frame, "", sent_to(&subject, &query), None, StatusCode::OK)
+    page(lang, &staff, Subject::of_invoice(&state, lang, &id).await?, &query)
 }
 
 pub async fn balance_page(
@@ -156,9 +165,7 @@ pub async fn balance_page(
     Path(id): Path<String>,
     Query(query): Query<SentQuery>,
 ) -> Result<Response, PageError> {
-    let subject = Subject::of_customer(&state, lang, &id).await?;
-    let frame = Frame::new(&staff, Section::Receivables);
-    subject.render(lang, frame, "", sent_to(&subject, &query), None, StatusCode::OK)
+    page(lang, &staff, Subject::of_customer(&state, lang, &id).await?, &query)
 }
 
 pub async fn invoice_send(
